@@ -1,0 +1,100 @@
+"""What the conversation core hands to a transport, and what it remembers per merchant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+MAX_ACTION_BYTES = 64       # Telegram's callback_data limit
+MAX_COPY_CHARS = 256        # Telegram's CopyTextButton limit
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str | None = None        # sent back to Conversation.press(); at most 64 bytes
+    copy_text: str | None = None     # a copy-to-clipboard button where the transport has one
+
+    def __post_init__(self) -> None:
+        if (self.action is None) == (self.copy_text is None):
+            raise ValueError("a button has either an action or a text to copy")
+        if self.action is not None and len(self.action.encode("utf-8")) > MAX_ACTION_BYTES:
+            raise ValueError(f"button action over {MAX_ACTION_BYTES} bytes: {self.action!r}")
+
+
+@dataclass
+class Reply:
+    text: str                                   # plain text; the transport escapes it
+    title: str | None = None                    # shown emphasised above the text
+    draft: str | None = None                    # the draft alone, shown as a tap-to-copy block
+    buttons: list[list[Button]] = field(default_factory=list)
+    replace: bool = False                       # may replace the message whose button was pressed
+
+
+@dataclass
+class Profile:
+    merchant_id: int
+    locale: str = "zh_CN"           # interface and default draft language
+    locale_chosen: bool = False     # set by /lang rather than guessed from the Telegram client
+    shop: str | None = None
+    signature: str | None = None
+    tone: str = "warm"
+
+
+@dataclass
+class Case:
+    """One description and where the merchant is with it."""
+
+    merchant_id: int
+    case_id: int
+    scenario: str
+    slots: dict[str, object]
+    remedy: str | None = None
+    audience: str = "buyer"
+    draft_locale: str = "zh_CN"
+    confidence: float | None = None
+    alternatives: list[str] = field(default_factory=list)
+    pending: str | None = None      # the detail the bot asked for
+    skipped: list[str] = field(default_factory=list)
+
+
+class Store(Protocol):
+    """Where profiles and cases live: in memory for `negobot chat`, SQLite for the bot."""
+
+    def load_profile(self, merchant_id: int) -> Profile | None: ...
+    def save_profile(self, profile: Profile) -> None: ...
+    def new_case_id(self, merchant_id: int) -> int: ...
+    def load_case(self, merchant_id: int, case_id: int) -> Case | None: ...
+    def latest_case(self, merchant_id: int) -> Case | None: ...
+    def save_case(self, case: Case) -> None: ...
+
+
+class MemoryStore:
+    """A Store that forgets everything when the process ends."""
+
+    def __init__(self) -> None:
+        self._profiles: dict[int, Profile] = {}
+        self._cases: dict[tuple[int, int], Case] = {}
+        self._next: dict[int, int] = {}
+        self._latest: dict[int, int] = {}
+
+    def load_profile(self, merchant_id: int) -> Profile | None:
+        return self._profiles.get(merchant_id)
+
+    def save_profile(self, profile: Profile) -> None:
+        self._profiles[profile.merchant_id] = profile
+
+    def new_case_id(self, merchant_id: int) -> int:
+        self._next[merchant_id] = self._next.get(merchant_id, 0) + 1
+        return self._next[merchant_id]
+
+    def load_case(self, merchant_id: int, case_id: int) -> Case | None:
+        return self._cases.get((merchant_id, case_id))
+
+    def latest_case(self, merchant_id: int) -> Case | None:
+        latest = self._latest.get(merchant_id)
+        return self._cases.get((merchant_id, latest)) if latest is not None else None
+
+    def save_case(self, case: Case) -> None:
+        self._cases[(case.merchant_id, case.case_id)] = case
+        self._latest[case.merchant_id] = max(case.case_id, self._latest.get(case.merchant_id, 0))

@@ -1,0 +1,4 @@
+"""The engine: catalogue, normaliser, classifier, slots, packs and draft assembly.
+
+Pure and deterministic; imports nothing from the transports.
+"""

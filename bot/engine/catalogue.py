@@ -1,0 +1,188 @@
+"""The scenario catalogue: scenarios, remedies and carriers, read from the YAML under bot/data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.resources import data_dir
+
+LOCALES: tuple[str, ...] = ("zh_CN", "zh_TW", "en")
+DEFAULT_LOCALE = "zh_CN"
+AUDIENCES: tuple[str, ...] = ("buyer", "platform", "carrier")
+UNKNOWN = "unknown"
+SCENARIO_IDS: tuple[str, ...] = (
+    "tracking_number_invalid",
+    "wrong_return_address",
+    "return_in_transit_deadline",
+    "received_not_inspected",
+    "shipment_cancelled",
+    "carrier_tracking_stalled",
+    "wrong_item_returned",
+    "missing_items",
+    "resale_affected",
+    "quality_issue_return",
+    "damaged_in_transit",
+    UNKNOWN,
+)
+REQUIRED_REMEDIES = ("address_correction", "resend_missing_items", "partial_refund", "carrier_claim")
+SLOT_NAMES: tuple[str, ...] = ("tracking_number", "carrier", "amount", "quantity", "order_id")
+
+
+class CatalogueError(Exception):
+    """The catalogue data is inconsistent; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Advice:
+    action: str
+    steps: tuple[str, ...]
+    warnings: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Remedy:
+    id: str
+    negotiation: int
+    needs: tuple[str, ...]
+    audiences: tuple[str, ...]
+    title: dict[str, str]
+    summary: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    seed: str
+    title: dict[str, str]
+    remedies: tuple[str, ...]
+    advice: dict[str, Advice]
+
+
+@dataclass(frozen=True)
+class Carrier:
+    id: str
+    name: dict[str, str]
+    aliases: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    scenarios: dict[str, Scenario]
+    remedies: dict[str, Remedy]
+    carriers: dict[str, Carrier]
+    examples: dict[str, tuple[str, ...]] = field(repr=False)
+    keywords: dict[str, dict[str, float]] = field(repr=False)
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        return self.scenarios[scenario_id]
+
+    def remedy(self, remedy_id: str) -> Remedy:
+        return self.remedies[remedy_id]
+
+    def draft_keys(self) -> list[tuple[str, str]]:
+        """Every (remedy, audience) a complete pack must have a template for."""
+        return [(r.id, a) for r in self.remedies.values() for a in r.audiences]
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path}: not valid YAML ({exc})") from None
+
+
+def _localised(value: object, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or any(loc not in value for loc in LOCALES):
+        raise CatalogueError(f"{where}: needs text for {', '.join(LOCALES)}")
+    return {loc: str(value[loc]) for loc in LOCALES}
+
+
+def _advice(raw: object, where: str) -> Advice:
+    if not isinstance(raw, dict) or "action" not in raw:
+        raise CatalogueError(f"{where}: advice needs an action")
+    return Advice(
+        action=str(raw["action"]),
+        steps=tuple(str(s) for s in raw.get("steps") or ()),
+        warnings=tuple(str(s) for s in raw.get("warnings") or ()),
+        evidence=tuple(str(s) for s in raw.get("evidence") or ()),
+    )
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
+    directory = directory or data_dir()
+    spec = _read_yaml(directory / "scenarios.yaml")
+    if not isinstance(spec, dict):
+        raise CatalogueError(f"{directory / 'scenarios.yaml'}: expected a mapping")
+    where = directory / "scenarios.yaml"
+
+    remedies: dict[str, Remedy] = {}
+    for rid, raw in (spec.get("remedies") or {}).items():
+        audiences = tuple(raw.get("audiences") or ("buyer", "platform"))
+        if any(a not in AUDIENCES for a in audiences):
+            raise CatalogueError(f"{where}: remedy {rid} names an unknown audience")
+        needs = tuple(raw.get("needs") or ())
+        if any(n not in SLOT_NAMES for n in needs):
+            raise CatalogueError(f"{where}: remedy {rid} needs an unknown slot")
+        remedies[rid] = Remedy(
+            id=rid,
+            negotiation=int(raw.get("negotiation", 2)),
+            needs=needs,
+            audiences=audiences,
+            title=_localised(raw.get("title"), f"{where}: remedy {rid} title"),
+            summary=_localised(raw.get("summary"), f"{where}: remedy {rid} summary"),
+        )
+    missing = [r for r in REQUIRED_REMEDIES if r not in remedies]
+    if missing:
+        raise CatalogueError(f"{where}: required remedies missing: {', '.join(missing)}")
+
+    scenarios: dict[str, Scenario] = {}
+    for sid, raw in (spec.get("scenarios") or {}).items():
+        for rid in raw.get("remedies") or ():
+            if rid not in remedies:
+                raise CatalogueError(f"{where}: scenario {sid} names unknown remedy {rid}")
+        advice_raw = raw.get("advice") or {}
+        scenarios[sid] = Scenario(
+            id=sid,
+            seed=str(raw.get("seed", "")),
+            title=_localised(raw.get("title"), f"{where}: scenario {sid} title"),
+            remedies=tuple(raw.get("remedies") or ()),
+            advice={loc: _advice(advice_raw.get(loc), f"{where}: scenario {sid} advice {loc}") for loc in LOCALES},
+        )
+    if set(scenarios) != set(SCENARIO_IDS):
+        raise CatalogueError(
+            f"{where}: scenario ids differ from the spec: "
+            f"missing {sorted(set(SCENARIO_IDS) - set(scenarios))}, extra {sorted(set(scenarios) - set(SCENARIO_IDS))}"
+        )
+
+    carriers_raw = _read_yaml(directory / "carriers.yaml")
+    carriers = {
+        cid: Carrier(
+            id=cid,
+            name=_localised(raw.get("name"), f"carriers.yaml: {cid} name"),
+            aliases=tuple(str(a).lower() for a in raw.get("aliases") or ()),
+            pattern=re.compile(raw["pattern"]),
+        )
+        for cid, raw in (carriers_raw or {}).get("carriers", {}).items()
+    }
+
+    examples_raw = _read_yaml(directory / "examples" / "train.yaml") or {}
+    examples = {sid: tuple(str(t) for t in examples_raw.get(sid) or ()) for sid in SCENARIO_IDS}
+    keywords_raw = _read_yaml(directory / "keywords.yaml") or {}
+    keywords = {sid: {str(k).lower(): float(w) for k, w in (keywords_raw.get(sid) or {}).items()} for sid in SCENARIO_IDS}
+
+    return Catalogue(scenarios=scenarios, remedies=remedies, carriers=carriers, examples=examples, keywords=keywords)
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> Catalogue:
+    return load_catalogue()

@@ -1,0 +1,215 @@
+"""Slot extraction: tracking number, carrier, amount, quantity and order number.
+
+A slot is reported only when the description states it; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.engine.catalogue import Catalogue
+from bot.engine.normalise import clean, to_simplified
+from bot.engine.numerals import NUMERAL_CHARS, parse_number
+
+# Runs of letters/digits, possibly split by single spaces or hyphens ("sf 2234 5678 9012 3").
+_CODE_CHUNK = re.compile(r"[A-Z0-9]+")
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_TRACKING_LABEL = re.compile(r"(单号|运单|快递单|物流单|面单|tracking|waybill|awb)\s*(号|number|no\.?|#)?\s*[:：是为]?\s*$", re.I)
+_ORDER_LABEL = re.compile(r"(订单|order)\s*(号|编号|number|no\.?|id|#)?\s*[:：是为]?\s*$", re.I)
+_LABEL_WINDOW = 12
+_MIN_ORDER_DIGITS = 18      # WeChat Shop order numbers are 19 digits; no carrier pattern is that long
+_MIN_LABELLED_CODE = 8
+
+_MEASURE = "件个双条只盒瓶套包支台把张副顶本袋箱份罐片对"
+_NUM = rf"(\d+|[{NUMERAL_CHARS}]+)"
+_EN_NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+
+# "买了4件只退回1件" / "申请退3件，收到2件": how many were applied for and how many came back.
+_APPLIED_VS_RECEIVED = re.compile(
+    rf"(?:买了?|购买了?|下单了?|申请(?:退货|退款|退)?了?|退货申请|应退|要退|退)\s*{_NUM}\s*[{_MEASURE}]"
+    rf"[^。；;!！?？]{{0,12}}?(?:只|仅|才|就|但|实际|结果)?\s*(?:退回|寄回|收到|回来|到了|退了|寄了|寄来)了?\s*{_NUM}\s*[{_MEASURE}]"
+)
+_MISSING_CN = [
+    re.compile(rf"(?:少|缺|差|漏)(?:了|寄|发|退|收)?(?:了)?\s*{_NUM}\s*[{_MEASURE}]"),
+    re.compile(rf"{_NUM}\s*[{_MEASURE}](?:没有?|未)(?:寄|退|收到|寄回|退回|放)"),
+    re.compile(rf"(?:还有|另外|剩下的?)\s*{_NUM}\s*[{_MEASURE}](?:没|未)"),
+]
+_APPLIED_VS_RECEIVED_EN = re.compile(
+    rf"\b(?:only|just)\s+{_EN_NUM}\s+(?:of|out of)\s+(?:the\s+)?{_EN_NUM}\b|\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?)?\s*(?:ordered|bought|applied for|purchased)\b[^.;!?]{{0,30}}?\bonly\s+{_EN_NUM}\b",
+    re.I,
+)
+_MISSING_EN = [
+    re.compile(rf"\bmissing\s+{_EN_NUM}\b", re.I),
+    re.compile(rf"\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?|bottles?|boxes?|of them)?\s*(?:are|were|is|was)?\s*missing\b", re.I),
+    re.compile(rf"\bshort\s+(?:by\s+)?{_EN_NUM}\b", re.I),
+    re.compile(rf"\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?)\s+short\b", re.I),
+]
+
+_AMOUNT_NUMBER = rf"(\d+(?:\.\d{{1,2}})?|[{NUMERAL_CHARS}]+)"
+_AMOUNTS = [
+    re.compile(rf"(?:¥|￥|rmb|cny)\s*(\d+(?:,\d{{3}})*(?:\.\d{{1,2}})?)", re.I),
+    re.compile(rf"{_AMOUNT_NUMBER}\s*(?:元|块钱|块|rmb|yuan|cny)", re.I),
+]
+_AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
+
+
+@dataclass(frozen=True)
+class _Code:
+    text: str       # upper-case, no separators
+    start: int
+    end: int
+
+
+def _code_candidates(text: str) -> list[_Code]:
+    """Every joinable run of letter/digit chunks, longest first from each starting chunk."""
+    upper = text.upper()
+    chunks = list(_CODE_CHUNK.finditer(upper))
+    found: list[_Code] = []
+    for i, first in enumerate(chunks):
+        if i and chunks[i - 1].end() == first.start():
+            continue
+        joined, end = first.group(), first.end()
+        options = [_Code(joined, first.start(), end)]
+        for nxt in chunks[i + 1 : i + 6]:
+            gap = upper[end : nxt.start()]
+            if gap not in (" ", "-") or len(joined) >= 20:
+                break
+            joined += nxt.group()
+            end = nxt.end()
+            options.append(_Code(joined, first.start(), end))
+        found.extend(reversed(options))
+    return found
+
+
+def _labelled(text: str, start: int, label: re.Pattern[str]) -> bool:
+    return bool(label.search(text[max(0, start - _LABEL_WINDOW) : start]))
+
+
+class SlotExtractor:
+    def __init__(self, catalogue: Catalogue):
+        self._carriers = list(catalogue.carriers.values())
+        aliases = sorted(
+            ((alias, c.id) for c in self._carriers for alias in c.aliases), key=lambda a: -len(a[0])
+        )
+        parts = []
+        for alias, _ in aliases:
+            escaped = re.escape(alias)
+            parts.append(rf"(?<![a-z]){escaped}(?![a-z])" if alias.isascii() else escaped)
+        self._alias_re = re.compile("|".join(parts)) if parts else None
+        self._alias_to_id = dict(aliases)
+
+    def carriers_for_number(self, number: str) -> list[str]:
+        return [c.id for c in self._carriers if c.pattern.match(number)]
+
+    def extract(self, description: str) -> dict[str, object]:
+        text = clean(description)
+        slots: dict[str, object] = {}
+        tracking, order_id = self._codes(text)
+        if tracking:
+            slots["tracking_number"] = tracking
+        carrier = self._carrier(text, tracking)
+        if carrier:
+            slots["carrier"] = carrier
+        simplified = to_simplified(text.lower())
+        amount = self._amount(simplified)
+        if amount is not None:
+            slots["amount"] = amount
+        quantity = self._quantity(simplified)
+        if quantity is not None:
+            slots["quantity"] = quantity
+        if order_id:
+            slots["order_id"] = order_id
+        return slots
+
+    def _codes(self, text: str) -> tuple[str | None, str | None]:
+        tracking: tuple[int, str] | None = None   # (rank, number): letter-prefixed beats labelled beats digit match
+        order_id: str | None = None
+        taken_until = -1
+        for code in _code_candidates(text):
+            if code.start < taken_until:
+                continue
+            value = code.text
+            is_order_label = _labelled(text, code.start, _ORDER_LABEL)
+            if value.isdigit() and (is_order_label or len(value) >= _MIN_ORDER_DIGITS) and len(value) >= 6:
+                if order_id is None and not _PHONE.match(value):
+                    order_id = value
+                    taken_until = code.end
+                continue
+            if _PHONE.match(value):
+                continue
+            matches = self.carriers_for_number(value)
+            rank = None
+            if matches and not value.isdigit():
+                rank = 0
+            elif _labelled(text, code.start, _TRACKING_LABEL) and len(value) >= _MIN_LABELLED_CODE and any(ch.isdigit() for ch in value):
+                rank = 1
+            elif matches:
+                rank = 2
+            if rank is not None:
+                taken_until = code.end
+                if tracking is None or rank < tracking[0]:
+                    tracking = (rank, value)
+        return (tracking[1] if tracking else None), order_id
+
+    def _carrier(self, text: str, tracking: str | None) -> str | None:
+        named: list[str] = []
+        if self._alias_re:
+            for match in self._alias_re.finditer(to_simplified(text.lower())):
+                cid = self._alias_to_id[match.group()]
+                if cid not in named:
+                    named.append(cid)
+        by_number = self.carriers_for_number(tracking) if tracking else []
+        if named:
+            consistent = [cid for cid in named if cid in by_number]
+            return consistent[0] if consistent else named[0]
+        if len(by_number) == 1:
+            return by_number[0]
+        return None
+
+    @staticmethod
+    def _amount(text: str) -> float | None:
+        found: list[tuple[int, float]] = []
+        for pattern in _AMOUNTS:
+            for match in pattern.finditer(text):
+                value = parse_number(match.group(1).replace(",", ""))
+                if value is None or value <= 0 or value > 1_000_000:
+                    continue
+                found.append((match.start(), value))
+        if not found:
+            return None
+        found.sort()
+        for start, value in found:
+            if _AMOUNT_CUE.search(text[max(0, start - 6) : start]):
+                return round(value, 2)
+        return round(found[0][1], 2)
+
+    @staticmethod
+    def _quantity(text: str) -> int | None:
+        match = _APPLIED_VS_RECEIVED.search(text)
+        if match:
+            applied, received = parse_number(match.group(1)), parse_number(match.group(2))
+            if applied is not None and received is not None and applied > received:
+                return int(applied - received)
+        for pattern in _MISSING_CN:
+            match = pattern.search(text)
+            if match:
+                value = parse_number(match.group(1))
+                if value and 0 < value < 10000:
+                    return int(value)
+        match = _APPLIED_VS_RECEIVED_EN.search(text)
+        if match:
+            groups = [g for g in match.groups() if g]
+            if len(groups) == 2:
+                a, b = parse_number(groups[0]), parse_number(groups[1])
+                # "only 1 of the 3" names received first; "3 ordered ... only 1" names applied first
+                received, applied = (a, b) if match.group(1) else (b, a)
+                if applied is not None and received is not None and applied > received:
+                    return int(applied - received)
+        for pattern in _MISSING_EN:
+            match = pattern.search(text)
+            if match:
+                value = parse_number(match.group(1))
+                if value and 0 < value < 10000:
+                    return int(value)
+        return None
