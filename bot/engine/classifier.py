@@ -22,9 +22,9 @@ MAX_CLASSIFIED_CHARS = 1000
 
 @dataclass(frozen=True)
 class ClassifierSettings:
-    alpha: float = 0.3               # additive smoothing
+    alpha: float = 0.1               # additive smoothing
     temperature: float = 4.0         # softmax sharpness over per-feature log-likelihood
-    keyword_weight: float = 1.2      # weight of one keyword point, in the same space
+    keyword_weight: float = 3.0      # weight of one keyword point, in the same space
     min_confidence: float = 0.45     # below this the top scenario is only a suggestion
     min_known_features: float = 0.25 # share of n-grams seen in training; less → out of scope
 
@@ -65,6 +65,16 @@ def features(text: str) -> list[str]:
     return out
 
 
+def _keyword_matcher(keywords: dict[str, dict[str, float]]) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, float]]]:
+    """One alternation, longest keyword first: a keyword inside a longer matched one does not count,
+    so "没有质量问题" (resale) is not also read as "质量问题" (quality), nor "未签收" as "签收"."""
+    owner = {kw: (sid, weight) for sid, table in keywords.items() for kw, weight in table.items() if kw}
+    if not owner:
+        return None, owner
+    ordered = sorted(owner, key=lambda kw: (-len(kw), kw))
+    return re.compile("|".join(re.escape(kw) for kw in ordered)), owner
+
+
 def _han_ngrams(run: str, out: list[str]) -> None:
     run = run.replace("0", "")
     for n in (1, 2, 3):
@@ -75,13 +85,13 @@ class ScenarioClassifier:
     def __init__(self, catalogue: Catalogue, settings: ClassifierSettings | None = None,
                  examples: dict[str, tuple[str, ...]] | None = None):
         self.settings = settings or ClassifierSettings()
-        self._keywords = catalogue.keywords
+        self._keyword_re, self._keyword_owner = _keyword_matcher(catalogue.keywords)
         examples = examples if examples is not None else catalogue.examples
         self._labels = [sid for sid in SCENARIO_IDS if examples.get(sid)]
         counts: dict[str, Counter[str]] = {sid: Counter() for sid in self._labels}
         for sid in self._labels:
             for text in examples[sid]:
-                counts[sid].update(features(text))
+                counts[sid].update(set(features(text)))
         vocabulary = set().union(*counts.values()) if counts else set()
         self._vocabulary = frozenset(vocabulary)
         size = len(vocabulary) + 1
@@ -99,20 +109,24 @@ class ScenarioClassifier:
 
     def scores(self, text: str) -> dict[str, float]:
         """Combined evidence per scenario, before the softmax."""
-        feats = features(text)
+        feats = list(dict.fromkeys(features(text)))
         known = [f for f in feats if f in self._vocabulary]
         normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
+        points: dict[str, float] = {}
+        if self._keyword_re is not None:
+            for match in self._keyword_re.finditer(normalised):
+                sid, weight = self._keyword_owner[match.group()]
+                points[sid] = points.get(sid, 0.0) + weight
         result: dict[str, float] = {}
         settings = self.settings
         for sid in self._labels:
             table, unseen = self._log_prob[sid], self._log_unseen[sid]
             loglik = sum(table.get(f, unseen) for f in known) / len(known) if known else 0.0
-            keyword_points = sum(w for kw, w in self._keywords.get(sid, {}).items() if kw in normalised)
-            result[sid] = settings.temperature * loglik + settings.keyword_weight * keyword_points
+            result[sid] = settings.temperature * loglik + settings.keyword_weight * points.get(sid, 0.0)
         return result
 
     def predict(self, text: str) -> Prediction:
-        feats = features(text)
+        feats = list(dict.fromkeys(features(text)))
         known_share = (sum(f in self._vocabulary for f in feats) / len(feats)) if feats else 0.0
         scores = self.scores(text)
         top = max(scores.values())

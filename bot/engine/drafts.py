@@ -69,7 +69,8 @@ def check_description(text: str) -> str:
             "describe the case in a few sentences"
         )
     printable = sum(ch.isprintable() or ch.isspace() for ch in stripped)
-    if printable < 0.9 * len(stripped) or "\ufffd" in stripped:
+    undecodable = "\ufffd" in stripped or any("\ud800" <= ch <= "\udfff" for ch in stripped)
+    if printable < 0.9 * len(stripped) or undecodable:
         raise InputError("the description does not look like text (binary data?)")
     return stripped
 

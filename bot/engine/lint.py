@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import opencc
-from jinja2 import TemplateSyntaxError, meta
+from jinja2 import TemplateSyntaxError, meta, nodes
 
 from bot.engine.catalogue import Catalogue, default_catalogue
 from bot.engine.packs import MANIFEST, TEMPLATE_SUFFIX, PackError, load_pack, make_environment, parse_template_name, read_manifest, shipped_pack_dir
@@ -81,7 +81,8 @@ def lint_pack(directory: Path, catalogue: Catalogue | None = None) -> list[Findi
         except TemplateSyntaxError as exc:
             findings.append(Finding(path, exc.lineno, f"syntax error: {exc.message}"))
             continue
-        for name in sorted(meta.find_undeclared_variables(ast) - TEMPLATE_VARIABLES):
+        assigned = {node.name for node in ast.find_all(nodes.Name) if node.ctx in ("store", "param")}
+        for name in sorted(meta.find_undeclared_variables(ast) - TEMPLATE_VARIABLES - assigned):
             findings.append(Finding(path, _line_of_name(source, name), f"undefined variable '{name}' (a template sees: {', '.join(sorted(TEMPLATE_VARIABLES - {'range', 'dict'}))})"))
         if manifest.locale == "zh_TW":
             for lineno, ch in simplified_only_characters(source):

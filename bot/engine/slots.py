@@ -42,6 +42,7 @@ _APPLIED_VS_RECEIVED_EN = re.compile(
 _MISSING_EN = [
     re.compile(rf"\bmissing\s+{_EN_NUM}\b", re.I),
     re.compile(rf"\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?|bottles?|boxes?|of them)?\s*(?:are|were|is|was)?\s*missing\b", re.I),
+    re.compile(rf"\b{_EN_NUM}\s+(?:[a-z]+\s+){{1,4}}(?:are|were|is|was)\s+missing\b", re.I),
     re.compile(rf"\bshort\s+(?:by\s+)?{_EN_NUM}\b", re.I),
     re.compile(rf"\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?)\s+short\b", re.I),
 ]

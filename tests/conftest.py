@@ -1,0 +1,26 @@
+import datetime as dt
+
+import pytest
+
+from bot.engine.drafts import Engine, default_engine
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    return default_engine()
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return dt.date(2026, 11, 28)
+
+
+# Figures that tests measure and the run should show (held-out accuracy and calibration).
+REPORTED: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if REPORTED:
+        terminalreporter.section("negobot figures")
+        for key, value in REPORTED.items():
+            terminalreporter.write_line(f"{key}: {value}")

@@ -1,0 +1,116 @@
+"""Every draft a merchant can get, in every shipped pack, read the way a buyer would see it."""
+
+import re
+
+import pytest
+
+from bot.engine.catalogue import LOCALES, UNKNOWN
+from bot.engine.drafts import MerchantSettings
+from bot.engine.lint import simplified_only_characters
+from bot.engine.packs import load_pack
+
+FULL_SLOTS = {"tracking_number": "SF1409823356721", "carrier": "sf", "amount": 1234.5, "quantity": 2,
+              "order_id": "3719912345678901234"}
+PLACEHOLDER = {"zh_CN": re.compile(r"【[^】]+】"), "zh_TW": re.compile(r"【[^】]+】"), "en": re.compile(r"\[[^\]]+\]")}
+REJECTION_WORDS = {"zh_CN": ["拒绝", "驳回"], "zh_TW": ["拒絕", "駁回"], "en": ["reject", "refuse", "denied"]}
+
+
+def all_drafts(engine):
+    for scenario in engine.catalogue.scenarios.values():
+        for remedy in scenario.remedies:
+            for audience in engine.catalogue.remedy(remedy).audiences:
+                yield scenario.id, remedy, audience
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("tone", ["warm", "formal"])
+def test_every_scenario_remedy_and_audience_renders_a_clean_draft(engine, today, locale, tone):
+    pack = load_pack(locale)
+    settings = MerchantSettings(shop="小鹿家居", signature="小鹿家居客服 阿敏", tone=tone)
+    count = 0
+    for scenario, remedy, audience in all_drafts(engine):
+        text = engine.draft(scenario, remedy, audience, FULL_SLOTS, pack, settings, today).text
+        where = f"{locale}/{remedy}.{audience} for {scenario}"
+        assert text.strip() and "None" not in text and "{{" not in text and "{%" not in text, where
+        assert "\n\n\n" not in text and text == text.strip(), where
+        assert not PLACEHOLDER[locale].search(text.replace("【联系电话】", "").replace("【聯絡電話】", "")), \
+            f"{where} left a placeholder although every detail was given:\n{text}"
+        if audience == "platform":
+            assert len(text) <= 200, f"{where}: {len(text)} characters"
+        else:
+            assert "小鹿家居客服 阿敏" in text, where
+            assert "SF1409823356721" in text or "3719912345678901234" in text, f"{where} names neither the parcel nor the order"
+        assert not any(word in text.lower() for word in REJECTION_WORDS[locale]), f"{where} talks of rejecting"
+        if locale == "zh_TW":
+            assert simplified_only_characters(text) == [], where
+        count += 1
+    assert count >= 35
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_missing_details_become_visible_placeholders(engine, today, locale):
+    pack = load_pack(locale)
+    text = engine.draft("missing_items", "partial_refund", "buyer", {}, pack, MerchantSettings(), today).text
+    labels = PLACEHOLDER[locale].findall(text)
+    assert pack.manifest.placeholder.format(label=pack.manifest.placeholders["amount"]) in labels
+    assert pack.manifest.placeholder.format(label=pack.manifest.placeholders["shop"]) in text
+    assert "None" not in text
+
+
+@pytest.mark.parametrize("locale, amount_text", [("zh_CN", "¥1,234.50"), ("zh_TW", "1,234.50 元"), ("en", "¥1,234.50")])
+def test_amounts_are_formatted_for_the_pack(engine, today, locale, amount_text):
+    text = engine.draft("resale_affected", "partial_refund", "buyer", {"amount": 1234.5}, load_pack(locale),
+                        MerchantSettings(), today).text
+    assert amount_text in text
+
+
+@pytest.mark.parametrize("locale, date_text", [("zh_CN", "2026年12月5日"), ("zh_TW", "2026年12月5日"), ("en", "December 5, 2026")])
+def test_dates_are_formatted_for_the_pack(engine, today, locale, date_text):
+    text = engine.draft("return_in_transit_deadline", "extend_receiving_time", "buyer", {}, load_pack(locale),
+                        MerchantSettings(), today).text
+    assert date_text in text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_carrier_claim_letter_names_carrier_and_waybill(engine, today, locale):
+    text = engine.draft("damaged_in_transit", "carrier_claim", "carrier", FULL_SLOTS, load_pack(locale),
+                        MerchantSettings(shop="小鹿家居"), today).text
+    carrier_name = engine.catalogue.carriers["sf"].name[locale]
+    assert carrier_name in text and "SF1409823356721" in text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_tone_changes_the_wording(engine, today, locale):
+    pack = load_pack(locale)
+    warm = engine.draft("missing_items", "resend_missing_items", "buyer", FULL_SLOTS, pack, MerchantSettings(tone="warm"), today).text
+    formal = engine.draft("missing_items", "resend_missing_items", "buyer", FULL_SLOTS, pack, MerchantSettings(tone="formal"), today).text
+    assert warm != formal
+    assert warm.splitlines()[0] != formal.splitlines()[0]
+
+
+def test_merchant_text_is_data_not_template(engine, today):
+    pack = load_pack("zh_CN")
+    settings = MerchantSettings(shop="{{ 7*7 }}", signature="{% for x in range(3) %}x{% endfor %}")
+    text = engine.draft("missing_items", "resend_missing_items", "buyer", {}, pack, settings, today).text
+    assert "{% for x in range(3) %}x{% endfor %}" in text
+    assert "49" not in text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_report_for_the_done_when_example(engine, locale):
+    report = engine.report("买家退货单号SF1409823356721填错了", locale=locale)
+    assert report["scenario"] == "tracking_number_invalid"
+    assert report["slots"]["carrier"] == "sf"
+    buyer = [d for d in report["drafts"] if d["audience"] == "buyer"]
+    assert buyer and "SF1409823356721" in buyer[0]["text"]
+    assert report["advice"] and all(isinstance(a, str) and a for a in report["advice"])
+
+
+def test_report_advice_follows_the_seed(engine):
+    advice = " ".join(engine.report("退回来少了一件", locale="zh_CN")["advice"])
+    assert "协商" in advice and "核实" in advice and "商家责任" in advice and "开箱视频" in advice
+
+
+def test_unknown_gets_advice_and_no_drafts(engine):
+    report = engine.report("你好，请问怎么上架商品？")
+    assert report["scenario"] == UNKNOWN and report["drafts"] == [] and report["advice"]
