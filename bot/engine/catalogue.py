@@ -11,6 +11,9 @@ import yaml
 
 from bot.resources import data_dir
 
+# libyaml's loader when PyYAML was built with it: the catalogue parses several times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 LOCALES: tuple[str, ...] = ("zh_CN", "zh_TW", "en")
 DEFAULT_LOCALE = "zh_CN"
 AUDIENCES: tuple[str, ...] = ("buyer", "platform", "carrier")
@@ -94,7 +97,7 @@ class Catalogue:
 def _read_yaml(path: Path) -> object:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=_YAML_LOADER)
     except OSError as exc:
         raise CatalogueError(f"{path}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:

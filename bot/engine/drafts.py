@@ -13,7 +13,7 @@ from babel.numbers import format_currency
 from bot.engine.catalogue import DEFAULT_LOCALE, UNKNOWN, Catalogue, default_catalogue
 from bot.engine.classifier import Prediction, ScenarioClassifier
 from bot.engine.packs import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Pack, load_pack
-from bot.engine.slots import SlotExtractor
+from bot.engine.slots import AMOUNT_KINDS, SlotExtractor
 
 TONES = ("warm", "formal")
 MAX_DESCRIPTION_CHARS = 4000
@@ -50,6 +50,7 @@ class Draft:
 class Analysis:
     prediction: Prediction
     slots: dict[str, object] = field(default_factory=dict)
+    amount_kind: str | None = None      # "refund" or "deduction" when an amount was found
 
     @property
     def scenario(self) -> str:
@@ -85,7 +86,8 @@ class Engine:
 
     # ---- understanding -------------------------------------------------
     def analyse(self, description: str) -> Analysis:
-        return Analysis(self.classifier.predict(description), self.slots.extract(description))
+        slots, amount_kind = self.slots.extract_details(description)
+        return Analysis(self.classifier.predict(description), slots, amount_kind)
 
     # ---- advice --------------------------------------------------------
     def advice(self, scenario: str, locale: str) -> list[str]:
@@ -95,7 +97,8 @@ class Engine:
 
     # ---- drafts --------------------------------------------------------
     def variables(self, pack: Pack, scenario: str, remedy: str, audience: str, slots: dict[str, object],
-                  settings: MerchantSettings, today: dt.date | None = None, mark_placeholders: bool = False) -> dict[str, object]:
+                  settings: MerchantSettings, today: dt.date | None = None, mark_placeholders: bool = False,
+                  amount_kind: str | None = None) -> dict[str, object]:
         """What a template sees (docs/catalogue-and-packs.md), with missing details as placeholders."""
         manifest = pack.manifest
         locale = manifest.locale
@@ -123,6 +126,7 @@ class Engine:
             "tracking_number": slots.get("tracking_number") or placeholder("tracking_number"),
             "carrier": carrier,
             "amount": format_money(float(amount), pack) if isinstance(amount, (int, float)) else placeholder("amount"),
+            "amount_kind": amount_kind if amount_kind in AMOUNT_KINDS else "refund",
             "quantity": slots.get("quantity") or placeholder("quantity"),
             "order_id": slots.get("order_id") or placeholder("order_id"),
             "scenario": scenario,
@@ -135,17 +139,19 @@ class Engine:
         }
 
     def draft(self, scenario: str, remedy: str, audience: str, slots: dict[str, object], pack: Pack,
-              settings: MerchantSettings = MerchantSettings(), today: dt.date | None = None) -> Draft:
-        variables = self.variables(pack, scenario, remedy, audience, slots, settings, today)
+              settings: MerchantSettings = MerchantSettings(), today: dt.date | None = None,
+              amount_kind: str | None = None) -> Draft:
+        variables = self.variables(pack, scenario, remedy, audience, slots, settings, today, amount_kind=amount_kind)
         return Draft(remedy, audience, pack.render(remedy, audience, variables))
 
     def drafts(self, scenario: str, slots: dict[str, object], pack: Pack,
-               settings: MerchantSettings = MerchantSettings(), today: dt.date | None = None) -> list[Draft]:
+               settings: MerchantSettings = MerchantSettings(), today: dt.date | None = None,
+               amount_kind: str | None = None) -> list[Draft]:
         """Every draft of the scenario: its remedies in the catalogue's order (recommended first)."""
         out = []
         for remedy_id in self.catalogue.scenario(scenario).remedies:
             for audience in self.catalogue.remedy(remedy_id).audiences:
-                out.append(self.draft(scenario, remedy_id, audience, slots, pack, settings, today))
+                out.append(self.draft(scenario, remedy_id, audience, slots, pack, settings, today, amount_kind))
         return out
 
     def report(self, description: str, locale: str = DEFAULT_LOCALE, pack_dir: Path | str | None = None,
@@ -163,7 +169,8 @@ class Engine:
             "advice": self.advice(scenario, pack.locale),
             "drafts": [
                 {"remedy": d.remedy, "audience": d.audience, "text": d.text}
-                for d in (self.drafts(scenario, analysis.slots, pack, settings, today) if scenario != UNKNOWN else [])
+                for d in (self.drafts(scenario, analysis.slots, pack, settings, today, analysis.amount_kind)
+                          if scenario != UNKNOWN else [])
             ],
         }
 

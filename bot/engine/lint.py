@@ -17,7 +17,7 @@ from bot.engine.packs import MANIFEST, TEMPLATE_SUFFIX, PackError, load_pack, ma
 
 PLATFORM_NOTE_LIMIT = 200
 TEMPLATE_VARIABLES = frozenset(
-    {"shop", "signature", "tone", "tracking_number", "carrier", "amount", "quantity", "order_id", "scenario",
+    {"shop", "signature", "tone", "tracking_number", "carrier", "amount", "amount_kind", "quantity", "order_id", "scenario",
      "remedy", "audience", "scenario_title", "remedy_title", "today", "date_in", "range", "dict"}
 )
 # Long but realistic details: a platform note must stay within the limit even with these.
@@ -133,10 +133,10 @@ def _render_checks(directory: Path, catalogue: Catalogue) -> list[Finding]:
             for audience in catalogue.remedy(remedy_id).audiences:
                 name = f"{remedy_id}.{audience}{TEMPLATE_SUFFIX}"
                 for tone in ("warm", "formal"):
-                    for slots in ({}, WORST_CASE_SLOTS):
+                    for slots, amount_kind in (({}, None), (WORST_CASE_SLOTS, "refund"), (WORST_CASE_SLOTS, "deduction")):
                         settings = MerchantSettings(shop=WORST_CASE_SHOP if slots else None, tone=tone)
                         try:
-                            text = engine.draft(scenario.id, remedy_id, audience, slots, pack, settings, today).text
+                            text = engine.draft(scenario.id, remedy_id, audience, slots, pack, settings, today, amount_kind).text
                         except PackError as exc:
                             message = str(exc)
                             if message not in seen_errors:

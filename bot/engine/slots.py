@@ -53,6 +53,9 @@ _AMOUNTS = [
     re.compile(rf"{_AMOUNT_NUMBER}\s*(?:元|块钱|块|rmb|yuan|cny)", re.I),
 ]
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
+# "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
+_DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*$", re.I)
+AMOUNT_KINDS = ("refund", "deduction")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,10 @@ class SlotExtractor:
         return [c.id for c in self._carriers if c.pattern.match(number)]
 
     def extract(self, description: str) -> dict[str, object]:
+        return self.extract_details(description)[0]
+
+    def extract_details(self, description: str) -> tuple[dict[str, object], str | None]:
+        """The slots, and whether the amount is a refund or a deduction from it (None: no amount)."""
         text = clean(description)
         slots: dict[str, object] = {}
         tracking, order_id = self._codes(text)
@@ -113,7 +120,7 @@ class SlotExtractor:
         if carrier:
             slots["carrier"] = carrier
         simplified = to_simplified(text.lower())
-        amount = self._amount(simplified)
+        amount, amount_kind = self._amount(simplified)
         if amount is not None:
             slots["amount"] = amount
         quantity = self._quantity(simplified)
@@ -121,7 +128,7 @@ class SlotExtractor:
             slots["quantity"] = quantity
         if order_id:
             slots["order_id"] = order_id
-        return slots
+        return slots, amount_kind
 
     def _codes(self, text: str) -> tuple[str | None, str | None]:
         tracking: tuple[int, str] | None = None   # (rank, number): letter-prefixed beats labelled beats digit match
@@ -169,7 +176,7 @@ class SlotExtractor:
         return None
 
     @staticmethod
-    def _amount(text: str) -> float | None:
+    def _amount(text: str) -> tuple[float | None, str | None]:
         found: list[tuple[int, float]] = []
         for pattern in _AMOUNTS:
             for match in pattern.finditer(text):
@@ -178,12 +185,16 @@ class SlotExtractor:
                     continue
                 found.append((match.start(), value))
         if not found:
-            return None
+            return None, None
         found.sort()
+        chosen = found[0]
         for start, value in found:
             if _AMOUNT_CUE.search(text[max(0, start - 6) : start]):
-                return round(value, 2)
-        return round(found[0][1], 2)
+                chosen = (start, value)
+                break
+        start, value = chosen
+        kind = "deduction" if _DEDUCTION_CUE.search(text[max(0, start - 8) : start]) else "refund"
+        return round(value, 2), kind
 
     @staticmethod
     def _quantity(text: str) -> int | None:

@@ -114,3 +114,16 @@ def test_report_advice_follows_the_seed(engine):
 def test_unknown_gets_advice_and_no_drafts(engine):
     report = engine.report("你好，请问怎么上架商品？")
     assert report["scenario"] == UNKNOWN and report["drafts"] == [] and report["advice"]
+
+
+@pytest.mark.parametrize(
+    "locale, deduction, refund",
+    [("zh_CN", "扣除¥9.90", "修改为¥9.90"), ("zh_TW", "扣除 9.90 元", "修改為 9.90 元"), ("en", "deducting ¥9.90 from the refund", "to ¥9.90")],
+)
+def test_a_deduction_is_drafted_as_a_deduction_not_as_the_new_refund(engine, locale, deduction, refund):
+    said_deduct = engine.report("衣服洗过了吊牌也剪了，想跟买家商量扣¥9.9", locale=locale)
+    said_refund = engine.report("衣服洗过了吊牌也剪了，想把退款改成9.9元", locale=locale)
+    for report, expected, other in ((said_deduct, deduction, refund), (said_refund, refund, deduction)):
+        assert report["scenario"] == "resale_affected" and report["slots"]["amount"] == 9.9
+        partial = [d["text"] for d in report["drafts"] if d["remedy"] == "partial_refund"]
+        assert len(partial) == 2 and all(expected in t and other not in t for t in partial), partial
