@@ -134,6 +134,38 @@ class Conversation:
         self.store.save_profile(profile)
         return [Reply(text=_("Drafts will be signed: {signature}").format(signature=text))]
 
+    # ---- what every transport needs besides the conversation -------------
+    @staticmethod
+    def command_menu(locale: str) -> list[tuple[str, str]]:
+        """(command, one-line description) for a client's command menu, in `locale`."""
+        _ = translator(locale).gettext
+        return [
+            ("start", _("What negobot does, with an example")),
+            ("help", _("How to use negobot")),
+            ("scenarios", _("Browse every case and its drafts")),
+            ("lang", _("Interface and draft language")),
+            ("shop", _("Set the shop name drafts use")),
+            ("sign", _("Set the signature drafts end with")),
+        ]
+
+    @staticmethod
+    def not_text(language_code: str | None = None) -> list[Reply]:
+        """Answer to a photo, sticker, voice note… — anything that is not a typed description."""
+        _ = translator(locale_for_language_code(language_code)).gettext
+        return [Reply(text=_("I can only read text. Describe the return problem in words, for example: 退回来少了一件."))]
+
+    @staticmethod
+    def try_again(language_code: str | None = None) -> list[Reply]:
+        """Answer when the settings store is busy or unavailable; reads nothing from it."""
+        _ = translator(locale_for_language_code(language_code)).gettext
+        return [Reply(text=_("I couldn't reach your saved settings just now. Please send that again in a minute."))]
+
+    @staticmethod
+    def went_wrong(language_code: str | None = None) -> list[Reply]:
+        """Answer when handling a message failed unexpectedly; reads nothing from the store."""
+        _ = translator(locale_for_language_code(language_code)).gettext
+        return [Reply(text=_("Sorry, something went wrong while handling that. Please try again; if it keeps happening, send /start."))]
+
     # ---- free text ------------------------------------------------------
     def message(self, merchant_id: int, text: str, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
@@ -143,6 +175,8 @@ class Conversation:
             value = self._read_answer(case.pending, text)
             if value is not None:
                 case.slots[case.pending] = value
+                if case.pending == "amount":
+                    case.amount_kind = self.engine.slots.extract_details(text)[1] or "refund"
                 case.pending = None
                 self.store.save_case(case)
                 return self._draft_replies(profile, case)
@@ -163,6 +197,7 @@ class Conversation:
             draft_locale=profile.locale,
             confidence=prediction.confidence,
             alternatives=[s for s, _c in prediction.alternatives if s != UNKNOWN],
+            amount_kind=analysis.amount_kind,
         )
         if prediction.scenario == UNKNOWN:
             self.store.save_case(case)
@@ -315,7 +350,8 @@ class Conversation:
         settings = MerchantSettings(shop=profile.shop, signature=profile.signature, tone=profile.tone)
         try:
             pack = load_pack(case.draft_locale)
-            draft = self.engine.draft(case.scenario, remedy.id, case.audience, case.slots, pack, settings)
+            draft = self.engine.draft(case.scenario, remedy.id, case.audience, case.slots, pack, settings,
+                                      amount_kind=case.amount_kind)
         except PackError:
             return [Reply(text=_("Sorry, that draft could not be written. The team has been told; try another remedy or language."))]
         title = f"{_(_AUDIENCE_LABELS[case.audience])} · {remedy.title[profile.locale]}"

@@ -56,6 +56,7 @@ class Case:
     alternatives: list[str] = field(default_factory=list)
     pending: str | None = None      # the detail the bot asked for
     skipped: list[str] = field(default_factory=list)
+    amount_kind: str | None = None  # "refund" or "deduction" (the merchant said 扣 / 少退 / deduct)
 
 
 class Store(Protocol):

@@ -1,0 +1,287 @@
+"""The bot's Store on SQLite (standard library): merchant settings and recent cases, kept across restarts.
+
+- WAL journal and a busy timeout, so short lock contention waits instead of failing;
+- the schema version in ``PRAGMA user_version`` and one migration step per version
+  (``MIGRATIONS[n]`` upgrades version n to n + 1), run in a transaction at open;
+- a file that is not a negobot database (corrupt, not SQLite, another program's, or from a newer
+  negobot), or one locked by another process, raises StoreError with a one-line message. The
+  file is never deleted, rewritten or "repaired";
+- only the last ``keep_cases`` cases per merchant are kept. Case ids keep counting up after
+  pruning, so a button from a pruned case is reported as expired instead of reaching another case.
+
+One connection shared by the threads that serve merchants, each operation under a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from bot.conversation.model import Case, Profile
+
+KEEP_CASES = 50
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+# MIGRATIONS[n] takes a version-n database to version n + 1 (version 0 = empty file).
+MIGRATIONS: list[str] = [
+    # 0 → 1: profiles and cases
+    """
+    CREATE TABLE profiles (
+        merchant_id   INTEGER PRIMARY KEY,
+        locale        TEXT    NOT NULL,
+        locale_chosen INTEGER NOT NULL DEFAULT 0,
+        shop          TEXT,
+        signature     TEXT,
+        tone          TEXT    NOT NULL DEFAULT 'warm'
+    );
+    CREATE TABLE cases (
+        merchant_id  INTEGER NOT NULL,
+        case_id      INTEGER NOT NULL,
+        scenario     TEXT    NOT NULL,
+        slots        TEXT    NOT NULL DEFAULT '{}',
+        remedy       TEXT,
+        audience     TEXT    NOT NULL DEFAULT 'buyer',
+        draft_locale TEXT    NOT NULL,
+        confidence   REAL,
+        alternatives TEXT    NOT NULL DEFAULT '[]',
+        pending      TEXT,
+        skipped      TEXT    NOT NULL DEFAULT '[]',
+        PRIMARY KEY (merchant_id, case_id)
+    );
+    """,
+    # 1 → 2: a per-merchant case counter that survives pruning (v1 derived the next id from the
+    # cases still stored, so a pruned id could be handed out again and old buttons would reach a
+    # new case), and timestamps on profiles and cases.
+    """
+    CREATE TABLE case_counters (
+        merchant_id INTEGER PRIMARY KEY,
+        last_case_id INTEGER NOT NULL
+    );
+    INSERT INTO case_counters (merchant_id, last_case_id)
+        SELECT merchant_id, MAX(case_id) FROM cases GROUP BY merchant_id;
+    ALTER TABLE profiles ADD COLUMN updated_at TEXT;
+    ALTER TABLE cases ADD COLUMN updated_at TEXT;
+    UPDATE profiles SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
+    UPDATE cases SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
+    """,
+    # 2 → 3: whether the case's amount is the new refund or a deduction from it (NULL: not known,
+    # which drafts read as a refund amount, as v2 did).
+    """
+    ALTER TABLE cases ADD COLUMN amount_kind TEXT;
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+_OWN_TABLES = {"profiles", "cases", "case_counters"}
+_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+
+class StoreError(Exception):
+    """The settings database cannot be used right now; str() is one line for a person."""
+
+
+class StoreLocked(StoreError):
+    """Another process holds the database; trying again later may work."""
+
+
+class StoreUnreadable(StoreError):
+    """The file is not a negobot database this version can use; it is left untouched."""
+
+
+class SqliteStore:
+    def __init__(self, path: str | Path, *, keep_cases: int = KEEP_CASES,
+                 busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS):
+        self.path = Path(path)
+        self.keep_cases = keep_cases
+        self._lock = threading.RLock()
+        if self.path.is_dir():
+            raise StoreUnreadable(f"settings database {self.path} is a directory, not a file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the settings database {self.path}: {exc.strerror or exc}") from None
+        if self.path.exists():
+            _check_header(self.path)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000, isolation_level=None,
+                                       check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        try:
+            self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self._migrate()
+            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":     # e.g. a file system without shared memory: still usable
+                self._db.execute("PRAGMA journal_mode = DELETE")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise self._error(exc) from None
+        except StoreError:
+            self._db.close()
+            raise
+
+    # ---- schema -----------------------------------------------------------
+    def schema_version(self) -> int:
+        with self._op():
+            return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreUnreadable(f"settings database {self.path} was written by a newer negobot (schema {version}, "
+                                  f"this one reads up to {SCHEMA_VERSION}); upgrade negobot or use another --db")
+        if version == SCHEMA_VERSION:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]   # another process may have migrated
+            if version == 0:
+                tables = {row[0] for row in self._db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+                if tables:
+                    raise StoreUnreadable(f"{self.path} is an SQLite database of another program (tables: "
+                                          f"{', '.join(sorted(tables)[:5])}); point --db at a new file")
+            while version < SCHEMA_VERSION:
+                for statement in _statements(MIGRATIONS[version]):
+                    self._db.execute(statement)
+                version += 1
+                self._db.execute(f"PRAGMA user_version = {version}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
+    # ---- plumbing ---------------------------------------------------------
+    @contextmanager
+    def _op(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                if write:
+                    self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    if write:
+                        self._db.execute("COMMIT")
+                except BaseException:
+                    if write and self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        message = str(exc)
+        code = getattr(exc, "sqlite_errorname", "")
+        if "locked" in message or "busy" in message or code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreLocked(f"settings database {self.path} is locked by another process; try again, "
+                               "or stop the other negobot using it")
+        if "not a database" in message or "malformed" in message or code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+            return StoreUnreadable(f"{self.path} is not a readable negobot database (corrupt or not SQLite); "
+                                   "it was left untouched — move it away or point --db at another file")
+        if "readonly" in message or "unable to open" in message or "disk I/O" in message:
+            return StoreError(f"cannot write the settings database {self.path}: {message}")
+        return StoreError(f"settings database {self.path}: {message}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # ---- profiles ---------------------------------------------------------
+    def load_profile(self, merchant_id: int) -> Profile | None:
+        with self._op() as db:
+            row = db.execute("SELECT locale, locale_chosen, shop, signature, tone FROM profiles WHERE merchant_id = ?",
+                             (merchant_id,)).fetchone()
+        if row is None:
+            return None
+        return Profile(merchant_id=merchant_id, locale=row[0], locale_chosen=bool(row[1]), shop=row[2],
+                       signature=row[3], tone=row[4])
+
+    def save_profile(self, profile: Profile) -> None:
+        with self._op(write=True) as db:
+            db.execute(
+                f"""INSERT INTO profiles (merchant_id, locale, locale_chosen, shop, signature, tone, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, {_NOW})
+                    ON CONFLICT (merchant_id) DO UPDATE SET locale = excluded.locale,
+                        locale_chosen = excluded.locale_chosen, shop = excluded.shop,
+                        signature = excluded.signature, tone = excluded.tone, updated_at = excluded.updated_at""",
+                (profile.merchant_id, profile.locale, int(profile.locale_chosen), profile.shop, profile.signature,
+                 profile.tone))
+
+    # ---- cases ------------------------------------------------------------
+    def new_case_id(self, merchant_id: int) -> int:
+        with self._op(write=True) as db:
+            return db.execute(
+                """INSERT INTO case_counters (merchant_id, last_case_id) VALUES (?, 1)
+                   ON CONFLICT (merchant_id) DO UPDATE SET last_case_id = last_case_id + 1
+                   RETURNING last_case_id""", (merchant_id,)).fetchone()[0]
+
+    _CASE_COLUMNS = ("case_id, scenario, slots, remedy, audience, draft_locale, confidence, alternatives, pending, "
+                     "skipped, amount_kind")
+
+    def load_case(self, merchant_id: int, case_id: int) -> Case | None:
+        with self._op() as db:
+            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE merchant_id = ? AND case_id = ?",
+                             (merchant_id, case_id)).fetchone()
+        return self._case(merchant_id, row)
+
+    def latest_case(self, merchant_id: int) -> Case | None:
+        with self._op() as db:
+            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE merchant_id = ? "
+                             "ORDER BY case_id DESC LIMIT 1", (merchant_id,)).fetchone()
+        return self._case(merchant_id, row)
+
+    def save_case(self, case: Case) -> None:
+        with self._op(write=True) as db:
+            db.execute(
+                f"""INSERT INTO cases (merchant_id, {self._CASE_COLUMNS}, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
+                    ON CONFLICT (merchant_id, case_id) DO UPDATE SET scenario = excluded.scenario,
+                        slots = excluded.slots, remedy = excluded.remedy, audience = excluded.audience,
+                        draft_locale = excluded.draft_locale, confidence = excluded.confidence,
+                        alternatives = excluded.alternatives, pending = excluded.pending,
+                        skipped = excluded.skipped, amount_kind = excluded.amount_kind,
+                        updated_at = excluded.updated_at""",
+                (case.merchant_id, case.case_id, case.scenario, json.dumps(case.slots, ensure_ascii=False),
+                 case.remedy, case.audience, case.draft_locale, case.confidence,
+                 json.dumps(case.alternatives), case.pending, json.dumps(case.skipped), case.amount_kind))
+            db.execute("DELETE FROM cases WHERE merchant_id = ? AND case_id <= "
+                       "(SELECT MAX(case_id) FROM cases WHERE merchant_id = ?) - ?",
+                       (case.merchant_id, case.merchant_id, self.keep_cases))
+
+    def case_count(self, merchant_id: int) -> int:
+        with self._op() as db:
+            return db.execute("SELECT COUNT(*) FROM cases WHERE merchant_id = ?", (merchant_id,)).fetchone()[0]
+
+    @staticmethod
+    def _case(merchant_id: int, row: tuple | None) -> Case | None:
+        if row is None:
+            return None
+        return Case(merchant_id=merchant_id, case_id=row[0], scenario=row[1], slots=json.loads(row[2]),
+                    remedy=row[3], audience=row[4], draft_locale=row[5], confidence=row[6],
+                    alternatives=json.loads(row[7]), pending=row[8], skipped=json.loads(row[9]),
+                    amount_kind=row[10])
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a non-empty file that is not SQLite before sqlite3 touches it."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read the settings database {path}: {exc.strerror or exc}") from None
+    if header and header != b"SQLite format 3\x00":
+        raise StoreUnreadable(f"{path} is not a negobot database (not an SQLite file); it was left untouched — "
+                              "move it away or point --db at another file")
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+__all__ = ["SqliteStore", "StoreError", "StoreLocked", "StoreUnreadable", "SCHEMA_VERSION", "MIGRATIONS", "KEEP_CASES"]

@@ -1,0 +1,1 @@
+"""The Telegram transport of negobot: `negobot run`."""

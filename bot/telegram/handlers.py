@@ -1,0 +1,126 @@
+"""Telegram updates → conversation core → Telegram messages. No conversation logic lives here.
+
+Each merchant's updates are handled one at a time (a per-merchant lock, so a double tap cannot
+race on the same case and replies keep their order); different merchants run concurrently, the
+core in a worker thread so a busy database never stalls the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import Callable
+
+from telegram import Bot, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.conversation.core import Conversation
+from bot.conversation.model import Reply
+from bot.conversation.sqlite_store import StoreError
+from bot.telegram.render import render
+
+log = logging.getLogger("negobot.telegram")
+
+
+class TelegramAdapter:
+    def __init__(self, conversation: Conversation):
+        self.conversation = conversation
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def install(self, app: Application) -> None:
+        only_messages = filters.UpdateType.MESSAGE
+        c = self.conversation
+        commands: dict[str, Callable[[int, str, str | None], list[Reply]]] = {
+            "start": lambda uid, rest, lc: c.start(uid, lc),
+            "help": lambda uid, rest, lc: c.help(uid, lc),
+            "scenarios": lambda uid, rest, lc: c.scenarios(uid, lc),
+            "lang": lambda uid, rest, lc: c.language(uid, rest or None, lc),
+            "shop": lambda uid, rest, lc: c.set_shop(uid, rest, lc),
+            "sign": lambda uid, rest, lc: c.set_signature(uid, rest, lc),
+        }
+        for name, call in commands.items():
+            app.add_handler(CommandHandler(name, self._command(call), filters=only_messages))
+        app.add_handler(MessageHandler(only_messages & filters.COMMAND, self._command(commands["help"])))
+        app.add_handler(MessageHandler(only_messages & filters.TEXT, self.on_text))
+        app.add_handler(MessageHandler(only_messages & ~filters.TEXT, self.on_other))
+        app.add_handler(CallbackQueryHandler(self.on_press))
+        app.add_error_handler(self.on_error)
+
+    # ---- handlers -------------------------------------------------------
+    def _command(self, call: Callable[[int, str, str | None], list[Reply]]):
+        async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            user, text = update.effective_user, update.effective_message.text or ""
+            words = text.split(None, 1)
+            rest = words[1] if len(words) > 1 else ""
+            await self._answer(update, lambda: call(user.id, rest.strip(), user.language_code))
+        return handler
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        await self._answer(update, lambda: self.conversation.message(user.id, update.effective_message.text, user.language_code))
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._answer(update, lambda: self.conversation.not_text(update.effective_user.language_code))
+
+    async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, user = update.callback_query, update.effective_user
+        try:
+            await query.answer()
+        except TelegramError as exc:      # an expired query id must not cost the merchant the reply
+            log.info("answerCallbackQuery failed: %s", exc)
+        if not query.data:
+            return
+        await self._answer(update, lambda: self.conversation.press(user.id, query.data, user.language_code),
+                           pressed=query.message if isinstance(query.message, Message) else None)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        if isinstance(error, StoreError):
+            log.warning("settings store: %s", error)
+        else:
+            log.error("while handling an update", exc_info=error)
+        if not isinstance(update, Update) or update.effective_chat is None or update.effective_user is None:
+            return
+        lc = update.effective_user.language_code
+        replies = Conversation.try_again(lc) if isinstance(error, StoreError) else Conversation.went_wrong(lc)
+        try:
+            await self._send(update.effective_chat.id, replies, None, context.bot)
+        except TelegramError as exc:
+            log.warning("could not tell the merchant about the error: %s", exc)
+
+    # ---- plumbing -------------------------------------------------------
+    async def _answer(self, update: Update, call: Callable[[], list[Reply]], pressed: Message | None = None) -> None:
+        uid = update.effective_user.id
+        lock = self._locks.get(uid)
+        if lock is None:
+            lock = self._locks[uid] = asyncio.Lock()
+        async with lock:
+            replies = await asyncio.to_thread(call)
+            await self._send(update.effective_chat.id, replies, pressed, update.get_bot())
+
+    async def _send(self, chat_id: int, replies: list[Reply], pressed: Message | None, bot: Bot) -> None:
+        for reply in replies:
+            parts = render(reply)
+            if reply.replace and pressed is not None:
+                if await self._edit(pressed, parts[0]):
+                    parts = parts[1:]
+                pressed = None          # one reply replaces the pressed message; the rest are new
+            for part in parts:
+                await bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.markup)
+
+    @staticmethod
+    async def _edit(message: Message, part) -> bool:
+        try:
+            await message.edit_text(part.html, parse_mode=ParseMode.HTML, reply_markup=part.markup)
+            return True
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True
+            log.info("could not edit message %s, sending a new one: %s", message.message_id, exc)
+            return False
+
+
+__all__ = ["TelegramAdapter"]

@@ -1,0 +1,155 @@
+"""`negobot run`: configuration, start-up checks, and the python-telegram-bot Application.
+
+Every start-up failure a person can fix (no token, a malformed or refused token, an unreachable
+Bot API, an unusable settings database, a webhook port that is taken) ends as one line on
+stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from telegram import Bot, BotCommand, BotCommandScopeDefault
+from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot.conversation.core import Conversation
+from bot.conversation.sqlite_store import SqliteStore, StoreError
+from bot.telegram.handlers import TelegramAdapter
+
+log = logging.getLogger("negobot.telegram")
+
+DEFAULT_BASE_URL = "https://api.telegram.org"
+TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
+MAX_RETRIES = 5
+# Telegram's command menus: a language_code per locale ("" = everyone else, who get Simplified Chinese).
+_MENU_LANGUAGES = {"": "zh_CN", "zh": "zh_CN", "en": "en"}
+
+
+class StartupError(Exception):
+    """One line for the person starting the bot."""
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("negobot")) / "negobot.sqlite3"
+
+
+def settings(args: argparse.Namespace) -> dict:
+    token = (getattr(args, "token", None) or os.environ.get("TELEGRAM_BOT_TOKEN") or "").strip()
+    if not token:
+        raise StartupError("no bot token: set TELEGRAM_BOT_TOKEN or pass --token (from @BotFather)")
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise StartupError("the bot token is malformed: expected digits, a colon and at least 30 letters, "
+                           "digits, - or _ (like 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11), as @BotFather gives it")
+    base_url = (getattr(args, "base_url", None) or os.environ.get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
+    if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+        raise StartupError(f"the Bot API base URL {base_url!r} is not an http(s) URL")
+    db = getattr(args, "db", None) or os.environ.get("NEGOBOT_DB") or default_db_path()
+    webhook_url = getattr(args, "webhook_url", None)
+    if webhook_url and urlsplit(webhook_url).scheme not in ("http", "https"):
+        raise StartupError(f"the webhook URL {webhook_url!r} is not an http(s) URL")
+    return {
+        "token": token, "base_url": base_url, "db": Path(db).expanduser(), "webhook_url": webhook_url,
+        "listen": getattr(args, "listen", None) or "127.0.0.1", "port": getattr(args, "port", None) or 8443,
+        "secret_token": getattr(args, "secret_token", None) or os.environ.get("TELEGRAM_WEBHOOK_SECRET"),
+    }
+
+
+def build_application(token: str, base_url: str, store, *, engine=None, rate_limiter: AIORateLimiter | None = None,
+                      poll_timeout: float = 10.0) -> Application:
+    """The whole bot: Application, handlers, error handler and command menus, over `store`."""
+    if engine is None:
+        from bot.engine.drafts import default_engine
+
+        engine = default_engine()
+    conversation = Conversation(engine, store)
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{base_url}/bot")
+        .base_file_url(f"{base_url}/file/bot")
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=MAX_RETRIES))
+        .concurrent_updates(True)
+        .get_updates_read_timeout(poll_timeout + 10)
+        .post_init(_set_commands)
+        .build()
+    )
+    app.bot_data["conversation"] = conversation
+    TelegramAdapter(conversation).install(app)
+    return app
+
+
+async def _set_commands(app: Application) -> None:
+    conversation: Conversation = app.bot_data["conversation"]
+    for language, locale in _MENU_LANGUAGES.items():
+        commands = [BotCommand(name, description) for name, description in conversation.command_menu(locale)]
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=language or None)
+
+
+def run_bot(args: argparse.Namespace) -> int:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return _run(args)
+    except StartupError as exc:
+        print(f"negobot: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = settings(args)
+    asyncio.run(check_api(config["token"], config["base_url"]))
+    try:
+        store = SqliteStore(config["db"])
+    except StoreError as exc:
+        raise StartupError(str(exc)) from None
+    app = build_application(config["token"], config["base_url"], store)
+    try:
+        if config["webhook_url"]:
+            app.run_webhook(listen=config["listen"], port=config["port"],
+                            url_path=urlsplit(config["webhook_url"]).path.lstrip("/"),
+                            webhook_url=config["webhook_url"], secret_token=config["secret_token"],
+                            drop_pending_updates=False)
+        else:
+            app.run_polling(timeout=10, drop_pending_updates=False)
+    except InvalidToken:
+        raise StartupError("Telegram refused the bot token (revoked or mistyped?): check it with @BotFather") from None
+    except (NetworkError, TimedOut) as exc:
+        raise StartupError(f"cannot reach the Bot API at {config['base_url']}: {_reason(exc)}") from None
+    except TelegramError as exc:
+        raise StartupError(f"the Bot API at {config['base_url']} refused to start the bot: {exc}") from None
+    except StoreError as exc:
+        raise StartupError(str(exc)) from None
+    except OSError as exc:      # e.g. the webhook port is taken
+        raise StartupError(f"cannot start: {exc.strerror or exc}") from None
+    finally:
+        store.close()
+    return 0
+
+
+async def check_api(token: str, base_url: str) -> None:
+    """getMe once, so a refused token or an unreachable API is one line rather than PTB's retry log."""
+    bot = Bot(token, base_url=f"{base_url}/bot", base_file_url=f"{base_url}/file/bot")
+    try:
+        async with bot:
+            await bot.get_me()
+    except InvalidToken:
+        raise StartupError("Telegram refused the bot token (revoked or mistyped?): check it with @BotFather") from None
+    except (NetworkError, TimedOut) as exc:
+        raise StartupError(f"cannot reach the Bot API at {base_url}: {_reason(exc)}") from None
+    except TelegramError as exc:
+        raise StartupError(f"the Bot API at {base_url} refused the bot: {exc}") from None
+
+
+def _reason(exc: TelegramError) -> str:
+    text = str(exc.message if hasattr(exc, "message") else exc)
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,115 @@
+"""The conversation core over the SQLite store: what a merchant notices across restarts and buttons."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation.core import Conversation
+from bot.conversation.model import MAX_ACTION_BYTES, MAX_COPY_CHARS, MemoryStore, Reply
+from bot.conversation.sqlite_store import SqliteStore
+from bot.engine.catalogue import LOCALES, UNKNOWN
+
+M = 424242
+
+
+def _actions(replies: list[Reply]) -> list[str]:
+    return [b.action for r in replies for row in r.buttons for b in row if b.action]
+
+
+def _drafts(replies: list[Reply]) -> list[str]:
+    return [r.draft for r in replies if r.draft]
+
+
+def test_shop_signature_and_buttons_survive_a_restart(engine, tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    store = SqliteStore(path)
+    chat = Conversation(engine, store)
+    chat.set_shop(M, "小鹿家居", "zh-hans")
+    chat.set_signature(M, "小鹿家居客服 阿敏", "zh-hans")
+    first = chat.message(M, "买家退货单号SF1409823356721填错了", "zh-hans")
+    actions = _actions(first)
+    store.close()
+
+    chat = Conversation(engine, SqliteStore(path))          # the bot restarted
+    tone = next(a for a in actions if a.startswith("tn:"))
+    replies = chat.press(M, tone, "zh-hans")
+    (draft,) = _drafts(replies)
+    assert "SF1409823356721" in draft and "小鹿家居客服 阿敏" in draft
+    assert replies[0].replace                               # the pressed message is updated in place
+    platform = next(a for a in actions if a.startswith("au:"))
+    (note,) = _drafts(chat.press(M, platform, "zh-hans"))
+    assert len(note) <= 200 and "SF1409823356721" in note
+
+
+def test_every_button_fits_telegram_limits_even_with_huge_case_ids(engine):
+    class BigIds(MemoryStore):
+        def new_case_id(self, merchant_id: int) -> int:
+            return super().new_case_id(merchant_id) + 10**15
+
+    chat = Conversation(engine, BigIds())
+    seen = set()
+    for scenario in engine.catalogue.scenarios.values():
+        if scenario.id == UNKNOWN:
+            continue
+        for locale in LOCALES:
+            replies = chat.press(M, f"sc:0:{scenario.id}", {"zh_CN": "zh", "zh_TW": "zh-tw", "en": "en"}[locale])
+            queue = list(_actions(replies))
+            while queue:
+                action = queue.pop()
+                if action in seen or action.startswith(("ls", "lg")):
+                    continue
+                seen.add(action)
+                replies = chat.press(M, action)
+                for reply in replies:
+                    for row in reply.buttons:
+                        for button in row:
+                            if button.action:
+                                assert len(button.action.encode()) <= MAX_ACTION_BYTES
+                            else:
+                                assert len(button.copy_text) <= MAX_COPY_CHARS
+                queue.extend(a for a in _actions(replies) if a.startswith(("rm", "au")))
+    assert len(seen) > 30
+
+
+def test_expired_buttons_say_so_instead_of_touching_another_case(engine, tmp_path):
+    store = SqliteStore(tmp_path / "db", keep_cases=2)
+    chat = Conversation(engine, store)
+    old = _actions(chat.message(M, "退回来少了两件", "zh-hans"))
+    for text in ("快递把退货压坏了", "买家寄错地址了", "退货单号查不到"):
+        chat.message(M, text, "zh-hans")
+    (reply,) = chat.press(M, next(a for a in old if a.startswith("tn:")), "zh-hans")
+    assert reply.text == "这个按钮已失效，请重新发送情况描述。" and reply.draft is None
+
+
+@pytest.mark.parametrize("code, expected", [("zh-hans", "请再试一次"), ("zh-hk", "請再試一次"), ("en", "Please try again"),
+                                            ("de", "请再试一次"), (None, "请再试一次")])
+def test_failure_replies_are_in_the_merchants_language(code, expected):
+    assert expected in Conversation.went_wrong(code)[0].text
+    assert Conversation.try_again(code)[0].text and Conversation.not_text(code)[0].text
+
+
+def test_command_menu_is_translated():
+    zh = dict(Conversation.command_menu("zh_CN"))
+    en = dict(Conversation.command_menu("en"))
+    assert set(zh) == set(en) == {"start", "help", "scenarios", "lang", "shop", "sign"}
+    assert zh["shop"] == "设置话术里的店铺名称" and en["shop"] == "Set the shop name drafts use"
+
+
+def test_a_deduction_stays_a_deduction_after_a_restart(engine, tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    chat = Conversation(engine, SqliteStore(path))
+    first = chat.message(M, "衣服洗过了吊牌也剪了，想跟买家商量扣20块", "zh-hans")
+    assert any("扣除¥20.00" in d for d in _drafts(first))
+    chat.store.close()
+    chat = Conversation(engine, SqliteStore(path))
+    platform = next(a for a in _actions(first) if a.startswith("au:") and a.endswith(":platform"))
+    note = _drafts(chat.press(M, platform, "zh-hans"))
+    assert note and "扣除¥20.00" in note[0] and "修改为¥20.00" not in note[0]
+
+
+def test_an_amount_typed_in_answer_is_the_new_refund(engine):
+    chat = Conversation(engine, MemoryStore())
+    first = chat.message(M, "衣服洗过了吊牌也剪了，想部分退款", "zh-hans")
+    assert any("【退款金额】" in d for d in _drafts(first))       # asked, placeholder kept meanwhile
+    answered = _drafts(chat.message(M, "35", "zh-hans"))
+    assert answered and "修改为¥35.00" in answered[0]

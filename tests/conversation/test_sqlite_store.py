@@ -1,0 +1,156 @@
+"""SqliteStore: persistence, pruning, migration from v1, and refusing files it cannot use."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from bot.conversation.model import Case, Profile
+from bot.conversation.sqlite_store import (MIGRATIONS, SCHEMA_VERSION, SqliteStore, StoreLocked, StoreUnreadable)
+
+
+def _case(merchant_id: int, case_id: int, **kw) -> Case:
+    return Case(merchant_id=merchant_id, case_id=case_id, scenario=kw.pop("scenario", "missing_items"),
+                slots=kw.pop("slots", {"quantity": 2, "amount": 9.9, "tracking_number": "SF1409823356721"}), **kw)
+
+
+def test_profiles_and_cases_survive_reopening(tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    store = SqliteStore(path)
+    store.save_profile(Profile(merchant_id=7, locale="zh_TW", locale_chosen=True, shop="小鹿家居 <b>&", signature="阿敏", tone="formal"))
+    cid = store.new_case_id(7)
+    store.save_case(_case(7, cid, remedy="partial_refund", audience="platform", draft_locale="en", confidence=0.83,
+                          alternatives=["resale_affected"], pending="amount", skipped=["carrier"]))
+    store.close()
+
+    again = SqliteStore(path)
+    assert again.load_profile(7) == Profile(7, "zh_TW", True, "小鹿家居 <b>&", "阿敏", "formal")
+    case = again.latest_case(7)
+    assert case == again.load_case(7, cid)
+    assert (case.slots, case.remedy, case.audience, case.draft_locale, case.pending, case.skipped) == (
+        {"quantity": 2, "amount": 9.9, "tracking_number": "SF1409823356721"}, "partial_refund", "platform", "en", "amount", ["carrier"])
+    assert again.load_profile(8) is None and again.latest_case(8) is None
+    assert again.schema_version() == SCHEMA_VERSION
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_old_cases_are_pruned_and_ids_are_never_reused(tmp_path):
+    store = SqliteStore(tmp_path / "db", keep_cases=5)
+    for _ in range(12):
+        store.save_case(_case(1, store.new_case_id(1)))
+    store.save_case(_case(2, store.new_case_id(2)))
+    assert store.case_count(1) == 5 and store.case_count(2) == 1
+    assert store.load_case(1, 7) is None and store.load_case(1, 8) is not None
+    store.close()
+    store = SqliteStore(tmp_path / "db", keep_cases=5)
+    assert store.new_case_id(1) == 13          # a button of pruned case 3 can never reach a new case 3
+
+
+V1_ROWS = """
+INSERT INTO profiles VALUES (11, 'en', 1, 'Deer Home', 'Amy', 'formal');
+INSERT INTO profiles VALUES (12, 'zh_CN', 0, NULL, NULL, 'warm');
+INSERT INTO cases VALUES (11, 3, 'missing_items', '{"quantity": 1}', 'partial_refund', 'buyer', 'en', 0.9, '[]', 'amount', '[]');
+INSERT INTO cases VALUES (11, 9, 'damaged_in_transit', '{}', 'carrier_claim', 'carrier', 'en', NULL, '[]', NULL, '["carrier"]');
+"""
+
+
+def test_a_v1_file_is_migrated_and_keeps_everything(tmp_path):
+    path = tmp_path / "v1.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + V1_ROWS + "PRAGMA user_version = 1;")
+    db.close()
+
+    store = SqliteStore(path)
+    assert store.schema_version() == SCHEMA_VERSION == 3
+    assert store.load_profile(11) == Profile(11, "en", True, "Deer Home", "Amy", "formal")
+    assert store.load_case(11, 9).skipped == ["carrier"] and store.latest_case(11).case_id == 9
+    assert store.new_case_id(11) == 10 and store.new_case_id(12) == 1
+    columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(cases)")}
+    assert {"updated_at", "amount_kind"} <= columns
+    assert store.load_case(11, 3).amount_kind is None      # unknown before v3: drafted as a refund amount
+
+
+def test_the_amount_kind_of_a_case_survives_a_restart(tmp_path):
+    store = SqliteStore(tmp_path / "db")
+    case = _case(1, store.new_case_id(1))
+    case.amount_kind = "deduction"
+    store.save_case(case)
+    store.close()
+    assert SqliteStore(tmp_path / "db").load_case(1, case.case_id).amount_kind == "deduction"
+
+
+@pytest.mark.parametrize("content", [
+    b"this is my shopping list, not a database\n" * 20,
+    b"SQLite format 3\x00" + b"\xff" * 4000,          # right header, garbage after it
+])
+def test_a_corrupt_or_foreign_file_is_refused_and_left_untouched(tmp_path, content):
+    path = tmp_path / "negobot.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(StoreUnreadable) as caught:
+        SqliteStore(path)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message and "left untouched" in message
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["negobot.sqlite3"]
+
+
+def test_another_programs_database_and_a_newer_schema_are_refused(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).executescript("CREATE TABLE invoices (id INTEGER); INSERT INTO invoices VALUES (1);")
+    with pytest.raises(StoreUnreadable, match="another program"):
+        SqliteStore(other)
+    assert sqlite3.connect(other).execute("SELECT COUNT(*) FROM invoices").fetchone() == (1,)
+
+    newer = tmp_path / "newer.db"
+    SqliteStore(newer).close()
+    sqlite3.connect(newer).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreUnreadable, match="newer negobot"):
+        SqliteStore(newer)
+
+
+def _hold_lock(path, sql: str) -> subprocess.Popen:
+    """Another process that holds a lock on the database until its stdin closes."""
+    script = textwrap.dedent(f"""
+        import sqlite3, sys
+        db = sqlite3.connect({str(path)!r}, isolation_level=None)
+        for statement in {sql!r}.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        print("locked", flush=True)
+        sys.stdin.read()
+        db.execute("ROLLBACK")
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_a_database_locked_by_another_process_gives_a_clear_error_at_start(tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    holder = _hold_lock(path, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; CREATE TABLE t (x)")
+    try:
+        with pytest.raises(StoreLocked) as caught:
+            SqliteStore(path, busy_timeout_ms=100)
+        assert "locked by another process" in str(caught.value) and "\n" not in str(caught.value)
+    finally:
+        holder.communicate("")
+
+
+def test_a_write_lock_during_the_conversation_fails_one_write_and_loses_nothing(tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    store = SqliteStore(path, busy_timeout_ms=100)
+    store.save_profile(Profile(1, shop="甲店"))
+    holder = _hold_lock(path, "BEGIN IMMEDIATE; INSERT INTO profiles (merchant_id, locale) VALUES (999, 'en')")
+    try:
+        assert store.load_profile(1).shop == "甲店"            # reading still works (WAL)
+        with pytest.raises(StoreLocked):
+            store.save_profile(Profile(2, shop="乙店"))
+    finally:
+        holder.communicate("")
+    store.save_profile(Profile(2, shop="乙店"))                 # and once the lock is gone, writes work again
+    assert store.load_profile(1).shop == "甲店" and store.load_profile(2).shop == "乙店"
+    assert store.load_profile(999) is None                     # the other process rolled back

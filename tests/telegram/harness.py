@@ -1,0 +1,51 @@
+"""Run the real negobot Application (built by the runner) against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, TypeHandler
+
+from bot.conversation.sqlite_store import SqliteStore
+from bot.telegram.runner import build_application
+from fake_bot_api import FakeBotApi
+
+
+class RunningBot:
+    """`async with RunningBot(api, db) as bot:` — polling, handlers, error handler, SQLite file."""
+
+    def __init__(self, api: FakeBotApi, db: Path, rate_limiter: AIORateLimiter | None = None,
+                 busy_timeout_ms: int = 5000):
+        self.api, self.db, self.rate_limiter, self.busy_timeout_ms = api, db, rate_limiter, busy_timeout_ms
+        self.done: set[int] = set()
+        self._changed = asyncio.Event()
+
+    async def __aenter__(self) -> "RunningBot":
+        self.store = SqliteStore(self.db, busy_timeout_ms=self.busy_timeout_ms)
+        self.app = build_application(self.api.token, self.api.base_url, self.store, rate_limiter=self.rate_limiter)
+        self.app.add_handler(TypeHandler(Update, self._mark), group=99)   # runs after the bot's handler
+        await self.app.initialize()
+        await self.app.post_init(self.app)
+        await self.app.updater.start_polling(poll_interval=0, timeout=1)
+        await self.app.start()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+        self.store.close()
+
+    async def _mark(self, update: Update, context) -> None:
+        self.done.add(update.update_id)
+        self._changed.set()
+
+    async def handled(self, *update_ids: int, timeout: float = 15) -> None:
+        """Wait until the bot has finished handling these updates (replies sent, retries included)."""
+        async def all_done() -> None:
+            while not set(update_ids) <= self.done:
+                self._changed.clear()
+                await self._changed.wait()
+        await asyncio.wait_for(all_done(), timeout)
