@@ -13,7 +13,7 @@ from functools import lru_cache
 import opencc
 
 # Control and format characters (NUL, zero-width joiners, bidi marks...) carry no meaning here.
-_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")   # lone surrogates (JSON "\\ud800") too: OpenCC cannot encode them
 _SPACES = re.compile(r"\s+")
 
 

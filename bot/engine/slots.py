@@ -12,18 +12,24 @@ from bot.engine.catalogue import Catalogue
 from bot.engine.normalise import clean, to_simplified
 from bot.engine.numerals import NUMERAL_CHARS, parse_number
 
+# Digits are ASCII 0-9 throughout (after NFKC, full-width digits are too): \d would also take
+# Arabic-Indic and other digits that float() reads but no tracking number or amount uses.
 # Runs of letters/digits, possibly split by single spaces or hyphens ("sf 2234 5678 9012 3").
 _CODE_CHUNK = re.compile(r"[A-Z0-9]+")
-_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 _TRACKING_LABEL = re.compile(r"(单号|运单|快递单|物流单|面单|tracking|waybill|awb)\s*(号|number|no\.?|#)?\s*[:：是为]?\s*$", re.I)
 _ORDER_LABEL = re.compile(r"(订单|order)\s*(号|编号|number|no\.?|id|#)?\s*[:：是为]?\s*$", re.I)
 _LABEL_WINDOW = 12
 _MIN_ORDER_DIGITS = 18      # WeChat Shop order numbers are 19 digits; no carrier pattern is that long
 _MIN_LABELLED_CODE = 8
+_MIN_CODE = 6               # the shortest labelled order number
+_MAX_CODE = 32              # longer runs are no order or tracking number (a 100 000-digit "order id" broke the drafts)
 
 _MEASURE = "件个双条只盒瓶套包支台把张副顶本袋箱份罐片对"
-_NUM = rf"(\d+|[{NUMERAL_CHARS}]+)"
-_EN_NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+# A number starts where its run starts (the lookbehinds): trying every position inside a long digit run
+# made these patterns quadratic on 100 000-digit input, and a match inside a run implies one at its start.
+_NUM = rf"((?<![0-9])[0-9]+|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
+_EN_NUM = r"([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 # "买了4件只退回1件" / "申请退3件，收到2件": how many were applied for and how many came back.
 _APPLIED_VS_RECEIVED = re.compile(
@@ -47,9 +53,9 @@ _MISSING_EN = [
     re.compile(rf"\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?)\s+short\b", re.I),
 ]
 
-_AMOUNT_NUMBER = rf"(\d+(?:\.\d{{1,2}})?|[{NUMERAL_CHARS}]+)"
+_AMOUNT_NUMBER = rf"((?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
 _AMOUNTS = [
-    re.compile(rf"(?:¥|￥|rmb|cny)\s*(\d+(?:,\d{{3}})*(?:\.\d{{1,2}})?)", re.I),
+    re.compile(rf"(?:¥|￥|rmb|cny)\s*([0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]{{1,2}})?)", re.I),
     re.compile(rf"{_AMOUNT_NUMBER}\s*(?:元|块钱|块|rmb|yuan|cny)", re.I),
 ]
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
@@ -66,22 +72,29 @@ class _Code:
 
 
 def _code_candidates(text: str) -> list[_Code]:
-    """Every joinable run of letter/digit chunks, longest first from each starting chunk."""
+    """Joinable runs of letter/digit chunks that could be an order or tracking number, longest first
+    from each starting chunk. Shorter than 6, longer than 32 or without a digit, a run is neither."""
     upper = text.upper()
-    chunks = list(_CODE_CHUNK.finditer(upper))
+    spans = [(m.start(), m.end()) for m in _CODE_CHUNK.finditer(upper)]
+    # chunk i joins chunk i + 1 when a single space or hyphen separates them
+    joins = [spans[i][1] + 1 == spans[i + 1][0] and upper[spans[i][1]] in " -" for i in range(len(spans) - 1)] + [False]
     found: list[_Code] = []
-    for i, first in enumerate(chunks):
-        if i and chunks[i - 1].end() == first.start():
-            continue
-        joined, end = first.group(), first.end()
-        options = [_Code(joined, first.start(), end)]
-        for nxt in chunks[i + 1 : i + 6]:
-            gap = upper[end : nxt.start()]
-            if gap not in (" ", "-") or len(joined) >= 20:
+    for i, (start, end) in enumerate(spans):
+        parts: list[str] = []
+        length, has_digit, options = 0, False, []
+        j = i
+        while True:
+            chunk = upper[spans[j][0] : spans[j][1]]
+            length += len(chunk)
+            if length > _MAX_CODE:
                 break
-            joined += nxt.group()
-            end = nxt.end()
-            options.append(_Code(joined, first.start(), end))
+            parts.append(chunk)
+            has_digit = has_digit or any(ch.isdigit() for ch in chunk)
+            if length >= _MIN_CODE and has_digit:
+                options.append(_Code("".join(parts), start, spans[j][1]))
+            if not joins[j] or j - i >= 5:
+                break
+            j += 1
         found.extend(reversed(options))
     return found
 
