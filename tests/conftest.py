@@ -19,6 +19,12 @@ def today() -> dt.date:
 REPORTED: dict[str, str] = {}
 
 
+@pytest.fixture(scope="session")
+def figures() -> dict[str, str]:
+    """Record a figure: `figures["name"] = "value"` is printed under "negobot figures" at the end."""
+    return REPORTED
+
+
 def pytest_terminal_summary(terminalreporter):
     if REPORTED:
         terminalreporter.section("negobot figures")

@@ -96,43 +96,49 @@ class Engine:
         return [advice.action, *advice.steps, *(warn + w for w in advice.warnings), *(keep + e for e in advice.evidence)]
 
     # ---- drafts --------------------------------------------------------
-    def variables(self, pack: Pack, scenario: str, remedy: str, audience: str, slots: dict[str, object],
-                  settings: MerchantSettings, today: dt.date | None = None, mark_placeholders: bool = False,
-                  amount_kind: str | None = None) -> dict[str, object]:
-        """What a template sees (docs/catalogue-and-packs.md), with missing details as placeholders."""
+    def details(self, pack: Pack, slots: dict[str, object], settings: MerchantSettings,
+                mark_placeholders: bool = False) -> dict[str, object]:
+        """The merchant's details as a template sees them: formatted, or the pack's placeholder."""
         manifest = pack.manifest
-        locale = manifest.locale
-        today = today or dt.date.today()
 
         def placeholder(key: str) -> str:
             text = manifest.placeholder.format(label=manifest.placeholders.get(key, key))
             return f"{PLACEHOLDER_OPEN}{text}{PLACEHOLDER_CLOSE}" if mark_placeholders else text
 
-        def date_in(days: int) -> str:
-            return format_date(today + dt.timedelta(days=int(days)), format="long", locale=locale)
-
         shop = settings.shop.strip() if settings.shop and settings.shop.strip() else placeholder("shop")
         signature = settings.signature.strip() if settings.signature and settings.signature.strip() else None
         if signature is None:
             signature = manifest.default_signature.replace("{shop}", shop)
-        carrier_id = slots.get("carrier")
-        carrier = self.catalogue.carriers[carrier_id].name[locale] if carrier_id in self.catalogue.carriers else placeholder("carrier")
+        carrier = self.catalogue.carriers.get(slots.get("carrier"))
         amount = slots.get("amount")
-        scenario_entry = self.catalogue.scenario(scenario)
         return {
             "shop": shop,
             "signature": signature,
-            "tone": settings.tone,
             "tracking_number": slots.get("tracking_number") or placeholder("tracking_number"),
-            "carrier": carrier,
+            "carrier": carrier.name[manifest.locale] if carrier else placeholder("carrier"),
             "amount": format_money(float(amount), pack) if isinstance(amount, (int, float)) else placeholder("amount"),
-            "amount_kind": amount_kind if amount_kind in AMOUNT_KINDS else "refund",
             "quantity": slots.get("quantity") or placeholder("quantity"),
             "order_id": slots.get("order_id") or placeholder("order_id"),
+        }
+
+    def variables(self, pack: Pack, scenario: str, remedy: str, audience: str, slots: dict[str, object],
+                  settings: MerchantSettings, today: dt.date | None = None, mark_placeholders: bool = False,
+                  amount_kind: str | None = None) -> dict[str, object]:
+        """What a template sees (docs/catalogue-and-packs.md), with missing details as placeholders."""
+        locale = pack.manifest.locale
+        today = today or dt.date.today()
+
+        def date_in(days: int) -> str:
+            return format_date(today + dt.timedelta(days=int(days)), format="long", locale=locale)
+
+        return {
+            **self.details(pack, slots, settings, mark_placeholders),
+            "tone": settings.tone,
+            "amount_kind": amount_kind if amount_kind in AMOUNT_KINDS else "refund",
             "scenario": scenario,
             "remedy": remedy,
             "audience": audience,
-            "scenario_title": scenario_entry.title[locale],
+            "scenario_title": self.catalogue.scenario(scenario).title[locale],
             "remedy_title": self.catalogue.remedy(remedy).title[locale],
             "today": date_in(0),
             "date_in": date_in,

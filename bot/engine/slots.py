@@ -55,7 +55,7 @@ _MISSING_EN = [
 
 _AMOUNT_NUMBER = rf"((?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
 _AMOUNTS = [
-    re.compile(rf"(?:¥|￥|rmb|cny)\s*([0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]{{1,2}})?)", re.I),
+    re.compile(r"(?:¥|￥|rmb|cny)\s*([0-9]+(?:,[0-9]{3})*(?:\.[0-9]{1,2})?)", re.I),
     re.compile(rf"{_AMOUNT_NUMBER}\s*(?:元|块钱|块|rmb|yuan|cny)", re.I),
 ]
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)

@@ -34,7 +34,7 @@ from babel.numbers import format_currency, get_currency_symbol, get_decimal_symb
 
 from bot import __version__
 from bot.engine.catalogue import LOCALES, UNKNOWN
-from bot.engine.drafts import Engine, MerchantSettings, TONES, default_engine, format_money
+from bot.engine.drafts import Engine, MerchantSettings, TONES, default_engine
 from bot.engine.lint import lint_pack
 from bot.engine.packs import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Pack, PackError, load_pack, shipped_pack_dir, tidy
 from bot.gallery.assets import CSS, JS
@@ -67,22 +67,11 @@ class FillValues:
 
 
 def detail_values(pack: Pack, engine: Engine, values: FillValues, marked: bool) -> dict[str, str]:
-    """The text each sentinel stands for: Engine.variables' rules, placeholders (optionally marked)."""
-    manifest = pack.manifest
-
-    def placeholder(key: str) -> str:
-        text = manifest.placeholder.format(label=manifest.placeholders.get(key, key))
-        return f"{PLACEHOLDER_OPEN}{text}{PLACEHOLDER_CLOSE}" if marked else text
-
-    shop = values.shop.strip() if values.shop and values.shop.strip() else placeholder("shop")
-    signature = values.signature.strip() if values.signature and values.signature.strip() else None
-    if signature is None:
-        signature = manifest.default_signature.replace("{shop}", shop)
-    carriers = engine.catalogue.carriers
-    carrier = carriers[values.carrier].name[manifest.locale] if values.carrier in carriers else placeholder("carrier")
-    amount = format_money(float(values.amount), pack) if values.amount is not None else placeholder("amount")
-    return {"shop": shop, "signature": signature, "amount": amount,
-            "tracking_number": values.tracking_number or placeholder("tracking_number"), "carrier": carrier}
+    """The text each sentinel stands for, by the engine's own rules (Engine.details)."""
+    slots = {k: v for k, v in (("amount", values.amount), ("tracking_number", values.tracking_number),
+                               ("carrier", values.carrier)) if v}
+    details = engine.details(pack, slots, MerchantSettings(shop=values.shop, signature=values.signature), marked)
+    return {key: str(details[key]) for key in ("shop", "signature", "amount", "tracking_number", "carrier")}
 
 
 def fill_text(template: str, details: dict[str, str], keep_marks: bool = False) -> str:

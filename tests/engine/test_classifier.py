@@ -8,7 +8,6 @@ import yaml
 
 from bot.engine.catalogue import SCENARIO_IDS, UNKNOWN
 from bot.engine.classifier import ScenarioClassifier
-from conftest import REPORTED
 
 HELDOUT = yaml.safe_load((Path(__file__).parent.parent / "data" / "heldout.yaml").read_text(encoding="utf-8"))
 CASES = [(sid, text) for sid, texts in HELDOUT.items() for text in texts]
@@ -26,12 +25,12 @@ def test_heldout_set_is_disjoint_from_training(engine):
     assert set(HELDOUT) == set(SCENARIO_IDS)
 
 
-def test_heldout_top1_accuracy_is_at_least_95_percent(predictions):
+def test_heldout_top1_accuracy_is_at_least_95_percent(predictions, figures):
     wrong = [(sid, p.scenario, text) for sid, text, p in predictions if p.scenario != sid]
     accuracy = 1 - len(wrong) / len(predictions)
     top3 = sum(sid == p.scenario or sid in dict(p.alternatives) for sid, _, p in predictions) / len(predictions)
-    REPORTED["held-out top-1 accuracy"] = f"{accuracy:.1%} of {len(predictions)} descriptions"
-    REPORTED["held-out top-3 accuracy"] = f"{top3:.1%}"
+    figures["held-out top-1 accuracy"] = f"{accuracy:.1%} of {len(predictions)} descriptions"
+    figures["held-out top-3 accuracy"] = f"{top3:.1%}"
     assert accuracy >= 0.95, "misclassified:\n" + "\n".join(f"{s} → {p}: {t}" for s, p, t in wrong)
 
 
@@ -42,7 +41,7 @@ def test_every_scenario_is_mostly_recognised(predictions):
     assert weak == {}
 
 
-def test_confidence_is_calibrated(predictions):
+def test_confidence_is_calibrated(predictions, figures):
     """Expected calibration error over four confidence bands."""
     bands = [(0.0, 0.45), (0.45, 0.7), (0.7, 0.9), (0.9, 1.01)]
     ece = 0.0
@@ -52,7 +51,7 @@ def test_confidence_is_calibrated(predictions):
             mean_conf = sum(c for c, _ in band) / len(band)
             acc = sum(ok for _, ok in band) / len(band)
             ece += len(band) / len(predictions) * abs(mean_conf - acc)
-    REPORTED["held-out calibration error (ECE)"] = f"{ece:.3f}"
+    figures["held-out calibration error (ECE)"] = f"{ece:.3f}"
     assert ece < 0.08
 
 

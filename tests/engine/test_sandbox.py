@@ -1,6 +1,5 @@
 """A merchant's own pack can format drafts, and nothing else."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -95,3 +94,12 @@ def test_shipped_pack_is_found_from_the_installed_package():
         directory = shipped_pack_dir(locale)
         assert (directory / "pack.yaml").is_file()
         assert len(list(directory.glob("*.j2"))) >= 28
+
+
+def test_an_installed_negobot_reads_packs_from_inside_the_package():
+    import bot
+
+    package = Path(bot.__file__).resolve().parent
+    if (package.parent / "pyproject.toml").is_file() and not (package / "templates").is_dir():
+        pytest.skip("bot is imported from a source checkout (editable install), not from an installed wheel")
+    assert shipped_pack_dir("zh_CN").resolve().is_relative_to(package)

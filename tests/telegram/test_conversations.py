@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import subprocess
 import sys
 import textwrap
 import time
 
-from telegram.ext import AIORateLimiter
 
 from fake_bot_api import FakeBotApi
 from harness import RunningBot
