@@ -65,7 +65,7 @@ def main() -> None:
     print(f"engine start (imports, catalogue, training, 3 packs): {load_seconds * 1000:.0f} ms, peak traced memory {load_peak / 2**20:.1f} MiB")
     for name, values in (("classify + slots", classify), ("all drafts of the scenario", draft)):
         print(f"{name:<28} median {statistics.median(values):6.2f} ms   p95 {percentile(values, 0.95):6.2f} ms   max {max(values):6.2f} ms")
-    print(f"peak traced memory over the run: {peak / 2**20:.1f} MiB")
+    print(f"memory allocated and still held after a traced pass of classify + draft: {peak / 2**20:.1f} MiB (peak)")
     try:
         import resource
         print(f"process max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB")
