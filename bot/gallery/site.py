@@ -38,7 +38,7 @@ from bot.engine.drafts import Engine, MerchantSettings, TONES, default_engine
 from bot.engine.lint import lint_pack
 from bot.engine.packs import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Pack, PackError, load_pack, shipped_pack_dir, tidy
 from bot.gallery.assets import CSS, JS
-from bot.gallery.strings import AUDIENCE_LABELS, NEGOTIATION_LABELS, UI
+from bot.gallery.strings import audience_label, negotiation_label, ui as ui_words
 
 INDEX = "index.html"
 # One private-use character per live-fill detail; the page replaces them (see module docstring).
@@ -289,7 +289,7 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
     texts: list[str] = []
     for page in pages:
         pack, locale = page.pack, page.pack.locale
-        ui = UI[locale]
+        ui = ui_words(locale)
         drafts_data: dict[str, dict[str, str | None]] = {tone: {} for tone in TONES}
         static_text: dict[str, dict[str, str]] = {tone: {} for tone in TONES}
         articles = []
@@ -322,14 +322,14 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
                     limit = ' data-limit="200"' if audience == "platform" else ""
                     cards.append(
                         f'<li class="draft" id="{_esc(draft_id)}" data-draft="{_esc(draft_id)}" data-remedy="{remedy_id}" data-audience="{audience}">'
-                        f'<div class="draft-head"><h4><span class="aud aud-{audience}">{_esc(AUDIENCE_LABELS[locale][audience])}</span> '
+                        f'<div class="draft-head"><h4><span class="aud aud-{audience}">{_esc(audience_label(locale, audience))}</span> '
                         f'{_esc(remedy.title[locale])}</h4>'
                         f'<button type="button" class="copy" data-copy="{_esc(draft_id)}">{_esc(ui["copy"])}</button></div>'
                         f'<pre class="text" lang="{_esc(ui["lang"])}"{limit}>{_marked_html(shown)}</pre>'
-                        f'<p class="meta"><span class="neg">{_esc(NEGOTIATION_LABELS[locale][remedy.negotiation])}</span>'
+                        f'<p class="meta"><span class="neg">{_esc(negotiation_label(locale, remedy.negotiation))}</span>'
                         f'<span class="count"></span>{"" if live else "<span class=static>" + _esc(ui["static"]) + "</span>"}</p></li>'
                     )
-                    texts.extend([remedy.title[locale], AUDIENCE_LABELS[locale][audience]])
+                    texts.extend([remedy.title[locale], audience_label(locale, audience)])
             articles.append(_scenario_html(page, scenario, advice, title, ui, cards))
         sections.append(
             f'<section class="pack" data-pack="{_esc(page.id)}" lang="{_esc(ui["lang"])}"'
@@ -358,7 +358,7 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
         "charmap": build_charmap(texts),
     }
     first = pages[0].pack.locale
-    ui = UI[first]
+    ui = ui_words(first)
     controls = _controls_html(pages, ui, shop, signature)
     csp = (f"default-src 'none'; script-src {_csp_hash(JS)}; style-src {_csp_hash(CSS)}; img-src data:; "
            "base-uri 'none'; form-action 'none'")
@@ -405,7 +405,7 @@ def _scenario_html(page: _PackPage, scenario, advice, title: str, ui: dict[str, 
 def _controls_html(pages: list[_PackPage], ui: dict[str, str], shop: str | None, signature: str | None) -> str:
     langs = "".join(
         f'<button type="button" class="lang" data-pack="{_esc(p.id)}" aria-pressed="{"true" if i == 0 else "false"}" '
-        f'lang="{_esc(UI[p.pack.locale]["lang"])}">{_esc(p.pack.manifest.name)}</button>'
+        f'lang="{_esc(ui_words(p.pack.locale)["lang"])}">{_esc(p.pack.manifest.name)}</button>'
         for i, p in enumerate(pages)
     )
     first = pages[0].pack
