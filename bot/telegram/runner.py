@@ -121,12 +121,8 @@ def _run(args: argparse.Namespace) -> int:
                             drop_pending_updates=False)
         else:
             app.run_polling(timeout=10, drop_pending_updates=False)
-    except InvalidToken:
-        raise StartupError("Telegram refused the bot token (revoked or mistyped?): check it with @BotFather") from None
-    except (NetworkError, TimedOut) as exc:
-        raise StartupError(f"cannot reach the Bot API at {config['base_url']}: {_reason(exc)}") from None
     except TelegramError as exc:
-        raise StartupError(f"the Bot API at {config['base_url']} refused to start the bot: {exc}") from None
+        raise _api_problem(exc, config["base_url"]) from None
     except StoreError as exc:
         raise StartupError(str(exc)) from None
     except OSError as exc:      # e.g. the webhook port is taken
@@ -142,12 +138,16 @@ async def check_api(token: str, base_url: str) -> None:
     try:
         async with bot:
             await bot.get_me()
-    except InvalidToken:
-        raise StartupError("Telegram refused the bot token (revoked or mistyped?): check it with @BotFather") from None
-    except (NetworkError, TimedOut) as exc:
-        raise StartupError(f"cannot reach the Bot API at {base_url}: {_reason(exc)}") from None
     except TelegramError as exc:
-        raise StartupError(f"the Bot API at {base_url} refused the bot: {exc}") from None
+        raise _api_problem(exc, base_url) from None
+
+
+def _api_problem(exc: TelegramError, base_url: str) -> StartupError:
+    if isinstance(exc, InvalidToken):
+        return StartupError("Telegram refused the bot token (revoked or mistyped?): check it with @BotFather")
+    if isinstance(exc, (NetworkError, TimedOut)):
+        return StartupError(f"cannot reach the Bot API at {base_url}: {_reason(exc)}")
+    return StartupError(f"the Bot API at {base_url} refused the bot: {exc}")
 
 
 def _reason(exc: TelegramError) -> str:
