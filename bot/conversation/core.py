@@ -7,7 +7,7 @@ import re
 
 from bot.conversation.model import MAX_COPY_CHARS, Button, Case, Profile, Reply, Store
 from bot.engine.catalogue import LOCALES, UNKNOWN
-from bot.engine.drafts import Engine, InputError, MerchantSettings, TONES, check_description
+from bot.engine.drafts import MAX_DESCRIPTION_CHARS, Engine, InputError, MerchantSettings, TONES, check_description
 from bot.engine.numerals import parse_number
 from bot.engine.packs import PackError, load_pack
 from bot.i18n import N_, locale_for_language_code, translator
@@ -182,8 +182,8 @@ class Conversation:
                 return self._draft_replies(profile, case)
         try:
             description = check_description(text)
-        except InputError as exc:
-            return [Reply(text=self._input_problem(profile, text, exc))]
+        except InputError:
+            return [Reply(text=self._input_problem(profile, text))]
         if case is not None and case.pending:
             case.pending = None
             self.store.save_case(case)
@@ -209,13 +209,13 @@ class Conversation:
         self.store.save_case(case)
         return self._case_replies(profile, case)
 
-    def _input_problem(self, profile: Profile, text: str, exc: InputError) -> str:
+    def _input_problem(self, profile: Profile, text: str) -> str:
         _ = translator(profile.locale).gettext
         stripped = text.strip() if isinstance(text, str) else ""
         if not stripped:
             return _("Please describe the return problem in a sentence, for example: 退回来少了一件.")
-        if len(stripped) > 4000:
-            return _("That message is {length} characters long. Describe the case in a few sentences (up to 4000 characters) and I'll take it from there.").format(length=len(stripped))
+        if len(stripped) > MAX_DESCRIPTION_CHARS:
+            return _("That message is {length} characters long. Describe the case in a few sentences (up to {limit} characters) and I'll take it from there.").format(length=len(stripped), limit=MAX_DESCRIPTION_CHARS)
         return _("I can only read plain text. Please describe the return problem in words.")
 
     def _read_answer(self, slot: str, text: str) -> object | None:
