@@ -44,7 +44,11 @@ _EN_STOP = frozenset("a an the i my me we our us you your he she they it is was 
 
 def features(text: str) -> list[str]:
     """Character 1–3-grams of Chinese runs; words, word pairs and 4-grams of latin words."""
-    text = _CODE.sub(" 0 ", normalise(text[:MAX_CLASSIFIED_CHARS]))
+    return _features(normalise(text[:MAX_CLASSIFIED_CHARS]))
+
+
+def _features(normalised: str) -> list[str]:
+    text = _CODE.sub(" 0 ", normalised)
     out: list[str] = []
     words: list[str] = []
     for segment in _SEPARATOR.split(text):
@@ -109,9 +113,11 @@ class ScenarioClassifier:
 
     def scores(self, text: str) -> dict[str, float]:
         """Combined evidence per scenario, before the softmax."""
-        feats = list(dict.fromkeys(features(text)))
-        known = [f for f in feats if f in self._vocabulary]
         normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
+        return self._scores(normalised, list(dict.fromkeys(_features(normalised))))
+
+    def _scores(self, normalised: str, feats: list[str]) -> dict[str, float]:
+        known = [f for f in feats if f in self._vocabulary]
         points: dict[str, float] = {}
         if self._keyword_re is not None:
             for match in self._keyword_re.finditer(normalised):
@@ -126,9 +132,10 @@ class ScenarioClassifier:
         return result
 
     def predict(self, text: str) -> Prediction:
-        feats = list(dict.fromkeys(features(text)))
+        normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
+        feats = list(dict.fromkeys(_features(normalised)))
         known_share = (sum(f in self._vocabulary for f in feats) / len(feats)) if feats else 0.0
-        scores = self.scores(text)
+        scores = self._scores(normalised, feats)
         top = max(scores.values())
         exp = {sid: math.exp(s - top) for sid, s in scores.items()}
         total = sum(exp.values())

@@ -118,10 +118,10 @@ def lint_pack(directory: Path, catalogue: Catalogue | None = None) -> list[Findi
 
 def _render_checks(directory: Path, catalogue: Catalogue) -> list[Finding]:
     """Render every draft of every scenario in both tones, as the merchant would get it."""
-    from bot.engine.drafts import Engine, MerchantSettings  # drafts imports packs; lint is used by both
+    from bot.engine.drafts import Engine, MerchantSettings, default_engine  # drafts imports packs; lint is used by both
 
     findings: list[Finding] = []
-    engine = Engine(catalogue)
+    engine = default_engine() if catalogue is default_catalogue() else Engine(catalogue)
     try:
         pack = load_pack(None, directory) if not _is_shipped(directory) else load_pack(read_manifest(directory).locale)
     except PackError as exc:

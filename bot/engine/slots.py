@@ -126,13 +126,13 @@ class SlotExtractor:
         """The slots, and whether the amount is a refund or a deduction from it (None: no amount)."""
         text = clean(description)
         slots: dict[str, object] = {}
+        simplified = to_simplified(text.lower())
         tracking, order_id = self._codes(text)
         if tracking:
             slots["tracking_number"] = tracking
-        carrier = self._carrier(text, tracking)
+        carrier = self._carrier(simplified, tracking)
         if carrier:
             slots["carrier"] = carrier
-        simplified = to_simplified(text.lower())
         amount, amount_kind = self._amount(simplified)
         if amount is not None:
             slots["amount"] = amount
@@ -173,10 +173,10 @@ class SlotExtractor:
                     tracking = (rank, value)
         return (tracking[1] if tracking else None), order_id
 
-    def _carrier(self, text: str, tracking: str | None) -> str | None:
+    def _carrier(self, simplified: str, tracking: str | None) -> str | None:
         named: list[str] = []
         if self._alias_re:
-            for match in self._alias_re.finditer(to_simplified(text.lower())):
+            for match in self._alias_re.finditer(simplified):
                 cid = self._alias_to_id[match.group()]
                 if cid not in named:
                     named.append(cid)
