@@ -19,7 +19,7 @@ _CODE_CHUNK = re.compile(r"[A-Z0-9]+")
 _PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 _TRACKING_LABEL = re.compile(r"(单号|运单|快递单|物流单|面单|tracking|waybill|awb)\s*(号|number|no\.?|#)?\s*[:：是为]?\s*$", re.I)
 _ORDER_LABEL = re.compile(r"(订单|order)\s*(号|编号|number|no\.?|id|#)?\s*[:：是为]?\s*$", re.I)
-_LABEL_WINDOW = 12
+_LABEL_WINDOW = 20      # "tracking number: " and "退货快递单号是" both fit
 _MIN_ORDER_DIGITS = 18      # WeChat Shop order numbers are 19 digits; no carrier pattern is that long
 _MIN_LABELLED_CODE = 8
 _MIN_CODE = 6               # the shortest labelled order number
@@ -37,7 +37,8 @@ _APPLIED_VS_RECEIVED = re.compile(
     rf"[^。；;!！?？]{{0,12}}?(?:只|仅|才|就|但|实际|结果)?\s*(?:退回|寄回|收到|回来|到了|退了|寄了|寄来)了?\s*{_NUM}\s*[{_MEASURE}]"
 )
 _MISSING_CN = [
-    re.compile(rf"(?:少|缺|差|漏)(?:了|寄|发|退|收)?(?:了)?\s*{_NUM}\s*[{_MEASURE}]"),
+    # 漏 alone also means "leak" (漏了一箱): only 漏寄 / 漏发 / 漏放 / 漏装 count
+    re.compile(rf"(?:(?:少|缺|差)(?:了|寄|发|退|收)?|漏(?:寄|发|放|装|退))(?:了)?\s*{_NUM}\s*[{_MEASURE}]"),
     re.compile(rf"{_NUM}\s*[{_MEASURE}](?:没有?|未)(?:寄|退|收到|寄回|退回|放)"),
     re.compile(rf"(?:还有|另外|剩下的?)\s*{_NUM}\s*[{_MEASURE}](?:没|未)"),
 ]
@@ -76,8 +77,10 @@ def _code_candidates(text: str) -> list[_Code]:
     from each starting chunk. Shorter than 6, longer than 32 or without a digit, a run is neither."""
     upper = text.upper()
     spans = [(m.start(), m.end()) for m in _CODE_CHUNK.finditer(upper)]
-    # chunk i joins chunk i + 1 when a single space or hyphen separates them
-    joins = [spans[i][1] + 1 == spans[i + 1][0] and upper[spans[i][1]] in " -" for i in range(len(spans) - 1)] + [False]
+    # chunk i joins chunk i + 1 when a single space or hyphen separates them and chunk i + 1 is digits:
+    # a number typed in groups ("SF 2234 5678 9012 3"), never the words around it ("for the return YT…")
+    joins = [spans[i][1] + 1 == spans[i + 1][0] and upper[spans[i][1]] in " -"
+             and upper[spans[i + 1][0] : spans[i + 1][1]].isdigit() for i in range(len(spans) - 1)] + [False]
     found: list[_Code] = []
     for i, (start, end) in enumerate(spans):
         parts: list[str] = []
