@@ -10,6 +10,7 @@ from bot.engine.catalogue import LOCALES, UNKNOWN
 from bot.engine.drafts import MAX_DESCRIPTION_CHARS, Engine, InputError, MerchantSettings, TONES, check_description
 from bot.engine.numerals import parse_number
 from bot.engine.packs import PackError, load_pack
+from bot.engine.slots import MEASURE_WORDS
 from bot.i18n import N_, locale_for_language_code, translator
 
 LOCALE_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
@@ -230,7 +231,7 @@ class Conversation:
             number = parse_number(bare.lstrip("¥￥").replace(",", ""))
             return round(number, 2) if number is not None and 0 < number <= 1_000_000 else None
         if slot == "quantity":
-            number = parse_number(bare.rstrip("件个双条只盒瓶套包支台把张副顶本袋箱份"))
+            number = parse_number(bare.rstrip(MEASURE_WORDS))
             return int(number) if number is not None and number == int(number) and 0 < number < 10000 else None
         if slot == "carrier":
             return bare.lower() if bare.lower() in self.engine.catalogue.carriers else None

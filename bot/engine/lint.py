@@ -112,18 +112,18 @@ def lint_pack(directory: Path, catalogue: Catalogue | None = None) -> list[Findi
             findings.append(Finding(directory / name, None, f"not in this pack; the shipped {manifest.locale} template is used", fatal=False))
 
     if not any(f.fatal for f in findings):
-        findings.extend(_render_checks(directory, catalogue))
+        findings.extend(_render_checks(directory, manifest.locale, shipped, catalogue))
     return findings
 
 
-def _render_checks(directory: Path, catalogue: Catalogue) -> list[Finding]:
+def _render_checks(directory: Path, locale: str, shipped: bool, catalogue: Catalogue) -> list[Finding]:
     """Render every draft of every scenario in both tones, as the merchant would get it."""
     from bot.engine.drafts import Engine, MerchantSettings, default_engine  # drafts imports packs; lint is used by both
 
     findings: list[Finding] = []
     engine = default_engine() if catalogue is default_catalogue() else Engine(catalogue)
     try:
-        pack = load_pack(None, directory) if not _is_shipped(directory) else load_pack(read_manifest(directory).locale)
+        pack = load_pack(locale) if shipped else load_pack(None, directory)
     except PackError as exc:
         return [Finding(directory / MANIFEST, None, str(exc))]
     today = dt.date(2026, 1, 31)
@@ -154,13 +154,6 @@ def _render_checks(directory: Path, catalogue: Catalogue) -> list[Finding]:
     for f in findings:
         unique.setdefault(str(f), f)
     return list(unique.values())
-
-
-def _is_shipped(directory: Path) -> bool:
-    try:
-        return directory.resolve() == shipped_pack_dir(read_manifest(directory).locale).resolve()
-    except PackError:
-        return False
 
 
 def _line_of_name(source: str, name: str) -> int | None:

@@ -25,7 +25,7 @@ _MIN_LABELLED_CODE = 8
 _MIN_CODE = 6               # the shortest labelled order number
 _MAX_CODE = 32              # longer runs are no order or tracking number (a 100 000-digit "order id" broke the drafts)
 
-_MEASURE = "件个双条只盒瓶套包支台把张副顶本袋箱份罐片对"
+MEASURE_WORDS = "件个双条只盒瓶套包支台把张副顶本袋箱份罐片对"   # 量词 after a count of items
 # A number starts where its run starts (the lookbehinds): trying every position inside a long digit run
 # made these patterns quadratic on 100 000-digit input, and a match inside a run implies one at its start.
 _NUM = rf"((?<![0-9])[0-9]+|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
@@ -33,14 +33,14 @@ _EN_NUM = r"([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twel
 
 # "买了4件只退回1件" / "申请退3件，收到2件": how many were applied for and how many came back.
 _APPLIED_VS_RECEIVED = re.compile(
-    rf"(?:买了?|购买了?|下单了?|申请(?:退货|退款|退)?了?|退货申请|应退|要退|退)\s*{_NUM}\s*[{_MEASURE}]"
-    rf"[^。；;!！?？]{{0,12}}?(?:只|仅|才|就|但|实际|结果)?\s*(?:退回|寄回|收到|回来|到了|退了|寄了|寄来)了?\s*{_NUM}\s*[{_MEASURE}]"
+    rf"(?:买了?|购买了?|下单了?|申请(?:退货|退款|退)?了?|退货申请|应退|要退|退)\s*{_NUM}\s*[{MEASURE_WORDS}]"
+    rf"[^。；;!！?？]{{0,12}}?(?:只|仅|才|就|但|实际|结果)?\s*(?:退回|寄回|收到|回来|到了|退了|寄了|寄来)了?\s*{_NUM}\s*[{MEASURE_WORDS}]"
 )
 _MISSING_CN = [
     # 漏 alone also means "leak" (漏了一箱): only 漏寄 / 漏发 / 漏放 / 漏装 count
-    re.compile(rf"(?:(?:少|缺|差)(?:了|寄|发|退|收)?|漏(?:寄|发|放|装|退))(?:了)?\s*{_NUM}\s*[{_MEASURE}]"),
-    re.compile(rf"{_NUM}\s*[{_MEASURE}](?:没有?|未)(?:寄|退|收到|寄回|退回|放)"),
-    re.compile(rf"(?:还有|另外|剩下的?)\s*{_NUM}\s*[{_MEASURE}](?:没|未)"),
+    re.compile(rf"(?:(?:少|缺|差)(?:了|寄|发|退|收)?|漏(?:寄|发|放|装|退))(?:了)?\s*{_NUM}\s*[{MEASURE_WORDS}]"),
+    re.compile(rf"{_NUM}\s*[{MEASURE_WORDS}](?:没有?|未)(?:寄|退|收到|寄回|退回|放)"),
+    re.compile(rf"(?:还有|另外|剩下的?)\s*{_NUM}\s*[{MEASURE_WORDS}](?:没|未)"),
 ]
 _APPLIED_VS_RECEIVED_EN = re.compile(
     rf"\b(?:only|just)\s+{_EN_NUM}\s+(?:of|out of)\s+(?:the\s+)?{_EN_NUM}\b|\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?)?\s*(?:ordered|bought|applied for|purchased)\b[^.;!?]{{0,30}}?\bonly\s+{_EN_NUM}\b",
