@@ -57,6 +57,7 @@ class Case:
     pending: str | None = None      # the detail the bot asked for
     skipped: list[str] = field(default_factory=list)
     amount_kind: str | None = None  # "refund" or "deduction" (the merchant said 扣 / 少退 / deduct)
+    facts: dict[str, object] = field(default_factory=dict)   # bot.engine.facts: item, defect, fault, …
 
 
 class Store(Protocol):

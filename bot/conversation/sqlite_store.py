@@ -73,6 +73,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE cases ADD COLUMN amount_kind TEXT;
     """,
+    # 3 → 4: the facts the description gave beyond the slots (item, what is wrong, who is at fault,
+    # whether the goods came back, evidence, gifts), which choose the remedies and fill the drafts.
+    """
+    ALTER TABLE cases ADD COLUMN facts TEXT NOT NULL DEFAULT '{}';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _OWN_TABLES = {"profiles", "cases", "case_counters"}
@@ -222,7 +227,7 @@ class SqliteStore:
                    RETURNING last_case_id""", (merchant_id,)).fetchone()[0]
 
     _CASE_COLUMNS = ("case_id, scenario, slots, remedy, audience, draft_locale, confidence, alternatives, pending, "
-                     "skipped, amount_kind")
+                     "skipped, amount_kind, facts")
 
     def load_case(self, merchant_id: int, case_id: int) -> Case | None:
         with self._op() as db:
@@ -240,16 +245,18 @@ class SqliteStore:
         with self._op(write=True) as db:
             db.execute(
                 f"""INSERT INTO cases (merchant_id, {self._CASE_COLUMNS}, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
                     ON CONFLICT (merchant_id, case_id) DO UPDATE SET scenario = excluded.scenario,
                         slots = excluded.slots, remedy = excluded.remedy, audience = excluded.audience,
                         draft_locale = excluded.draft_locale, confidence = excluded.confidence,
                         alternatives = excluded.alternatives, pending = excluded.pending,
                         skipped = excluded.skipped, amount_kind = excluded.amount_kind,
+                        facts = excluded.facts,
                         updated_at = excluded.updated_at""",
                 (case.merchant_id, case.case_id, case.scenario, json.dumps(case.slots, ensure_ascii=False),
                  case.remedy, case.audience, case.draft_locale, case.confidence,
-                 json.dumps(case.alternatives), case.pending, json.dumps(case.skipped), case.amount_kind))
+                 json.dumps(case.alternatives), case.pending, json.dumps(case.skipped), case.amount_kind,
+                 json.dumps(case.facts, ensure_ascii=False)))
             db.execute("DELETE FROM cases WHERE merchant_id = ? AND case_id <= "
                        "(SELECT MAX(case_id) FROM cases WHERE merchant_id = ?) - ?",
                        (case.merchant_id, case.merchant_id, self.keep_cases))
@@ -265,7 +272,7 @@ class SqliteStore:
         return Case(merchant_id=merchant_id, case_id=row[0], scenario=row[1], slots=json.loads(row[2]),
                     remedy=row[3], audience=row[4], draft_locale=row[5], confidence=row[6],
                     alternatives=json.loads(row[7]), pending=row[8], skipped=json.loads(row[9]),
-                    amount_kind=row[10])
+                    amount_kind=row[10], facts=json.loads(row[11]))
 
 
 def _check_header(path: Path) -> None:

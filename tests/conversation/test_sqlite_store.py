@@ -65,12 +65,13 @@ def test_a_v1_file_is_migrated_and_keeps_everything(tmp_path):
     db.close()
 
     store = SqliteStore(path)
-    assert store.schema_version() == SCHEMA_VERSION == 3
+    assert store.schema_version() == SCHEMA_VERSION == 4
     assert store.load_profile(11) == Profile(11, "en", True, "Deer Home", "Amy", "formal")
     assert store.load_case(11, 9).skipped == ["carrier"] and store.latest_case(11).case_id == 9
     assert store.new_case_id(11) == 10 and store.new_case_id(12) == 1
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(cases)")}
-    assert {"updated_at", "amount_kind"} <= columns
+    assert {"updated_at", "amount_kind", "facts"} <= columns
+    assert store.load_case(11, 9).facts == {}             # no facts were read before v4
     assert store.load_case(11, 3).amount_kind is None      # unknown before v3: drafted as a refund amount
 
 
