@@ -28,14 +28,26 @@ _SLOT_LABELS = {
     "quantity": N_("quantity"),
     "order_id": N_("order number"),
 }
+_FACT_LABELS = {
+    "buyer": N_("the buyer's slip"),
+    "carrier": N_("the carrier's fault"),
+    "shop": N_("the shop's own slip"),
+    "disputed": N_("you doubt the buyer's claim"),
+}
 _SLOT_QUESTIONS = {
     "amount": N_("This draft needs the refund amount. Reply with it (for example 20 or ¥19.90), or tap Skip to keep the placeholder."),
-    "quantity": N_("This draft needs how many items are missing. Reply with the number (for example 2), or tap Skip to keep the placeholder."),
+    "quantity": N_("This draft needs how many items are in question (missing or damaged). Reply with the number (for example 2), or tap Skip to keep the placeholder."),
+    "time_frame": N_("This draft tells the buyer how long inspection takes. Reply with it (for example 2 days or 48 hours), or tap Skip to keep the placeholder."),
+    "value": N_("This claim needs the value of the goods. Reply with it (for example 299), or tap Skip to keep the placeholder."),
     "carrier": N_("This draft needs the carrier. Reply with its name (for example 顺丰 or 中通), or tap Skip to keep the placeholder."),
     "tracking_number": N_("This draft needs the return tracking number. Reply with it, or tap Skip to keep the placeholder."),
     "order_id": N_("This draft needs the order number. Reply with it, or tap Skip to keep the placeholder."),
 }
 _BARE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{5,38}$")
+# Details the bot asks for when a draft shows them as placeholders, in this order; the others
+# (dates, insurance, phone, order number) stay visible placeholders in the letter.
+_ASKED = ("amount", "quantity", "carrier", "tracking_number", "time_frame", "value")
+MAX_TIME_FRAME_CHARS = 20
 
 
 class Conversation:
@@ -199,6 +211,7 @@ class Conversation:
             confidence=prediction.confidence,
             alternatives=[s for s, _c in prediction.alternatives if s != UNKNOWN],
             amount_kind=analysis.amount_kind,
+            facts=analysis.facts.as_dict(),
         )
         if prediction.scenario == UNKNOWN:
             self.store.save_case(case)
@@ -206,9 +219,13 @@ class Conversation:
         if prediction.confidence < self.engine.classifier.settings.min_confidence:
             self.store.save_case(case)
             return [self._ask_scenario(profile, case)]
-        case.remedy = self.engine.catalogue.scenario(case.scenario).remedies[0]
+        case.remedy = self._recommended(case)
         self.store.save_case(case)
         return self._case_replies(profile, case)
+
+    def _recommended(self, case: Case) -> str | None:
+        options = self.engine.remedy_options(case.scenario, case.facts)
+        return options[0].remedy if options else None
 
     def _input_problem(self, profile: Profile, text: str) -> str:
         _ = translator(profile.locale).gettext
@@ -227,7 +244,11 @@ class Conversation:
         if slot in found:
             return found[slot]
         bare = text.rstrip("。.!！ ")
-        if slot == "amount":
+        if slot == "time_frame":
+            return bare if 0 < len(bare) <= MAX_TIME_FRAME_CHARS else None
+        if slot in ("amount", "value"):
+            if slot == "value" and "amount" in found:
+                return found["amount"]
             number = parse_number(bare.lstrip("¥￥").replace(",", ""))
             return round(number, 2) if number is not None and 0 < number <= 1_000_000 else None
         if slot == "quantity":
@@ -260,7 +281,7 @@ class Conversation:
         if case is None or case.scenario == UNKNOWN or case.remedy is None and verb != "nt":
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
         catalogue = self.engine.catalogue
-        if verb == "rm" and arg in catalogue.scenario(case.scenario).remedies:
+        if verb == "rm" and arg in {o.remedy for o in self.engine.remedy_options(case.scenario, case.facts)}:
             case.remedy, case.audience, case.pending = arg, "buyer", None
         elif verb == "au" and case.remedy and arg in catalogue.remedy(case.remedy).audiences:
             case.audience = arg
@@ -291,7 +312,7 @@ class Conversation:
             case = Case(merchant_id=profile.merchant_id, case_id=self.store.new_case_id(profile.merchant_id),
                         scenario=scenario, slots={}, draft_locale=profile.locale)
         case.scenario, case.confidence, case.pending, case.audience = scenario, None, None, "buyer"
-        case.remedy = self.engine.catalogue.scenario(scenario).remedies[0]
+        case.remedy = self._recommended(case)
         self.store.save_case(case)
         return self._case_replies(profile, case)
 
@@ -330,10 +351,37 @@ class Conversation:
         found = self._slot_summary(profile, case)
         if found:
             lines.append(_("Details found: {details}").format(details=found))
+        read = self._fact_summary(profile, case)
+        if read:
+            lines.append(_("What I read: {facts}").format(facts=read))
         advice = self.engine.advice(case.scenario, locale)
         lines.append(_("On the platform: {action}").format(action=advice[0]))
         lines.extend(f"• {item}" for item in advice[1:])
+        options = self.engine.remedy_options(case.scenario, case.facts)
+        if options:
+            lines.append(_("Recommended: {remedy} — {why}").format(
+                remedy=catalogue.remedy(options[0].remedy).title[locale], why=options[0].why[locale]))
+        if case.remedy is None:
+            return [Reply(title=head, text="\n".join(lines))]
         return [Reply(title=head, text="\n".join(lines)), *self._draft_replies(profile, case)]
+
+    def _fact_summary(self, profile: Profile, case: Case) -> str:
+        """The facts read from the description, in the merchant's language, so a misreading shows."""
+        _ = translator(profile.locale).gettext
+        named = self.engine.fact_variables(self.engine.facts_of(case.facts), profile.locale)
+        parts = []
+        if named["item_named"]:
+            parts.append(str(named["item"]) + (f" {named['condition']}" if profile.locale == "en" and named["condition"]
+                                               else str(named["condition"])))
+        elif named["condition"]:
+            parts.append(str(named["condition"]))
+        if named["received_instead"]:
+            parts.append(str(named["received_instead"]))
+        if named["accessory_named"]:
+            parts.append(str(named["accessory"]))
+        if named["fault"]:
+            parts.append(_(_FACT_LABELS[str(named["fault"])]))
+        return " · ".join(parts)
 
     def _slot_summary(self, profile: Profile, case: Case) -> str:
         _ = translator(profile.locale).gettext
@@ -352,17 +400,20 @@ class Conversation:
         try:
             pack = load_pack(case.draft_locale)
             draft = self.engine.draft(case.scenario, remedy.id, case.audience, case.slots, pack, settings,
-                                      amount_kind=case.amount_kind)
+                                      amount_kind=case.amount_kind, facts=case.facts)
         except PackError:
             return [Reply(text=_("Sorry, that draft could not be written. The team has been told; try another remedy or language."))]
         title = f"{_(_AUDIENCE_LABELS[case.audience])} · {remedy.title[profile.locale]}"
         text = remedy.summary[profile.locale]
         if case.audience == "platform":
             text += "\n" + _("{length} characters (keep platform notes within 200).").format(length=len(draft.text))
+        if draft.reading:
+            text += "\n" + _("The letter goes to a mainland carrier, so it is in Simplified Chinese. In your language:") \
+                + "\n" + draft.reading
         reply = Reply(title=title, text=text, draft=draft.text, buttons=self._draft_buttons(profile, case, draft.text),
                       replace=replace_message)
         replies = [reply]
-        missing = [slot for slot in remedy.needs if slot not in case.slots and slot not in case.skipped]
+        missing = [slot for slot in _ASKED if slot in draft.missing and slot not in case.skipped]
         if missing:
             case.pending = missing[0]
             self.store.save_case(case)
@@ -380,9 +431,9 @@ class Conversation:
         audiences = [a for a in catalogue.remedy(case.remedy).audiences if a != case.audience]
         if audiences:
             rows.append([Button(_(_AUDIENCE_LABELS[a]), action=f"au:{cid}:{a}") for a in audiences])
-        for remedy_id in catalogue.scenario(case.scenario).remedies:
-            if remedy_id != case.remedy:
-                rows.append([Button("↪ " + catalogue.remedy(remedy_id).title[profile.locale], action=f"rm:{cid}:{remedy_id}")])
+        for option in self.engine.remedy_options(case.scenario, case.facts):
+            if option.remedy != case.remedy:
+                rows.append([Button("↪ " + catalogue.remedy(option.remedy).title[profile.locale], action=f"rm:{cid}:{option.remedy}")])
         other_tone = "formal" if profile.tone == "warm" else "warm"
         tone_label = _("Tone: formal") if other_tone == "formal" else _("Tone: warm")
         rows.append([Button(tone_label, action=f"tn:{cid}:{other_tone}")]

@@ -34,6 +34,9 @@ SCENARIO_IDS: tuple[str, ...] = (
 )
 REQUIRED_REMEDIES = ("address_correction", "resend_missing_items", "partial_refund", "carrier_claim")
 SLOT_NAMES: tuple[str, ...] = ("tracking_number", "carrier", "amount", "quantity", "order_id")
+# Details a draft may leave as a placeholder and the bot may ask for: the slots, and what only the
+# merchant knows (how long inspection takes, the parcel's value, when it was sent, insurance, a phone).
+DETAIL_NAMES: tuple[str, ...] = (*SLOT_NAMES, "time_frame", "value", "ship_date", "insured", "phone")
 
 
 class CatalogueError(Exception):
@@ -48,6 +51,10 @@ class Advice:
     evidence: tuple[str, ...]
 
 
+# A condition on facts (bot/engine/facts.py): fact name → the values that satisfy it ("any": present).
+Condition = dict[str, tuple[object, ...]]
+
+
 @dataclass(frozen=True)
 class Remedy:
     id: str
@@ -56,6 +63,15 @@ class Remedy:
     audiences: tuple[str, ...]
     title: dict[str, str]
     summary: dict[str, str]
+    why: dict[str, str] = field(default_factory=dict)       # one line: why this remedy fits, when recommended
+    requires_any: tuple[Condition, ...] = ()                # fits only if one of these holds (none: always)
+    ruled_out_by: Condition = field(default_factory=dict)   # never offered when this holds
+
+
+@dataclass(frozen=True)
+class Preference:
+    when: Condition
+    remedy: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,8 @@ class Scenario:
     title: dict[str, str]
     remedies: tuple[str, ...]
     advice: dict[str, Advice]
+    facts: dict[str, object] = field(default_factory=dict)      # what the scenario implies unless told otherwise
+    prefer: tuple[Preference, ...] = ()                          # which fitting remedy to recommend, by the facts
 
 
 @dataclass(frozen=True)
@@ -121,6 +139,16 @@ def _advice(raw: object, where: str) -> Advice:
     )
 
 
+FACT_NAMES = ("item", "conditions", "received_instead", "accessory", "fault", "goods", "evidence",
+              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word")
+
+
+def _condition(raw: object, where: str) -> Condition:
+    if not isinstance(raw, dict) or any(k not in FACT_NAMES for k in raw):
+        raise CatalogueError(f"{where}: a condition maps fact names ({', '.join(FACT_NAMES)}) to lists of values")
+    return {str(k): tuple(v if isinstance(v, list) else [v]) for k, v in raw.items()}
+
+
 def load_catalogue(directory: Path | None = None) -> Catalogue:
     directory = directory or data_dir()
     spec = _read_yaml(directory / "scenarios.yaml")
@@ -134,7 +162,7 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
         if any(a not in AUDIENCES for a in audiences):
             raise CatalogueError(f"{where}: remedy {rid} names an unknown audience")
         needs = tuple(raw.get("needs") or ())
-        if any(n not in SLOT_NAMES for n in needs):
+        if any(n not in DETAIL_NAMES for n in needs):
             raise CatalogueError(f"{where}: remedy {rid} needs an unknown slot")
         remedies[rid] = Remedy(
             id=rid,
@@ -143,6 +171,9 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
             audiences=audiences,
             title=_localised(raw.get("title"), f"{where}: remedy {rid} title"),
             summary=_localised(raw.get("summary"), f"{where}: remedy {rid} summary"),
+            why=_localised(raw.get("why"), f"{where}: remedy {rid} why"),
+            requires_any=tuple(_condition(c, f"{where}: remedy {rid} requires_any") for c in raw.get("requires_any") or ()),
+            ruled_out_by=_condition(raw.get("ruled_out_by") or {}, f"{where}: remedy {rid} ruled_out_by"),
         )
     missing = [r for r in REQUIRED_REMEDIES if r not in remedies]
     if missing:
@@ -160,7 +191,13 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
             title=_localised(raw.get("title"), f"{where}: scenario {sid} title"),
             remedies=tuple(raw.get("remedies") or ()),
             advice={loc: _advice(advice_raw.get(loc), f"{where}: scenario {sid} advice {loc}") for loc in LOCALES},
+            facts=dict(raw.get("facts") or {}),
+            prefer=tuple(Preference(_condition(p.get("when"), f"{where}: scenario {sid} prefer"), str(p.get("remedy")))
+                         for p in raw.get("prefer") or ()),
         )
+        for preference in scenarios[sid].prefer:
+            if preference.remedy not in scenarios[sid].remedies:
+                raise CatalogueError(f"{where}: scenario {sid} prefers {preference.remedy}, which is not one of its remedies")
     if set(scenarios) != set(SCENARIO_IDS):
         raise CatalogueError(
             f"{where}: scenario ids differ from the spec: "

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-from bot.engine.catalogue import DEFAULT_LOCALE, UNKNOWN, Catalogue, default_catalogue
+from bot.engine.catalogue import DEFAULT_LOCALE, DETAIL_NAMES, UNKNOWN, Catalogue, default_catalogue
 from bot.engine.classifier import Prediction, ScenarioClassifier
+from bot.engine.facts import FactExtractor, Facts, default_fact_extractor
 from bot.engine.packs import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Pack, load_pack
+from bot.engine.remedies import RemedyOption, case_facts, options
 from bot.engine.slots import AMOUNT_KINDS, SlotExtractor
+
+LETTER_LOCALE = "zh_CN"      # a carrier letter goes to a mainland carrier: always Simplified Chinese
+_MARKED = re.compile(f"{PLACEHOLDER_OPEN}([^{PLACEHOLDER_CLOSE}]*){PLACEHOLDER_CLOSE}")
+_JOINERS = {"zh_CN": "，", "zh_TW": "，", "en": " and "}
 
 TONES = ("warm", "formal")
 MAX_DESCRIPTION_CHARS = 4000
@@ -44,6 +51,8 @@ class Draft:
     remedy: str
     audience: str
     text: str
+    missing: tuple[str, ...] = ()        # details left as visible placeholders, in DETAIL_NAMES order
+    reading: str | None = None           # a carrier letter in the merchant's language, to read, not to send
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class Analysis:
     prediction: Prediction
     slots: dict[str, object] = field(default_factory=dict)
     amount_kind: str | None = None      # "refund" or "deduction" when an amount was found
+    facts: Facts = field(default_factory=Facts)
 
     @property
     def scenario(self) -> str:
@@ -83,11 +93,25 @@ class Engine:
         self.catalogue = catalogue or default_catalogue()
         self.classifier = ScenarioClassifier(self.catalogue)
         self.slots = SlotExtractor(self.catalogue)
+        self.facts: FactExtractor = default_fact_extractor()
 
     # ---- understanding -------------------------------------------------
     def analyse(self, description: str) -> Analysis:
         slots, amount_kind = self.slots.extract_details(description)
-        return Analysis(self.classifier.predict(description), slots, amount_kind)
+        facts = self.facts.extract(description)
+        if "amount" in slots:
+            facts = replace(facts, amount_named=True)
+        return Analysis(self.classifier.predict(description), slots, amount_kind, facts)
+
+    @staticmethod
+    def facts_of(facts: Facts | dict | None) -> Facts:
+        return _as_facts(facts)
+
+    def remedy_options(self, scenario: str, facts: Facts | dict | None = None) -> list[RemedyOption]:
+        """The scenario's remedies that fit the facts, recommended first (none for `unknown`)."""
+        if scenario == UNKNOWN:
+            return []
+        return options(self.catalogue, scenario, _as_facts(facts))
 
     # ---- advice --------------------------------------------------------
     def advice(self, scenario: str, locale: str) -> list[str]:
@@ -111,6 +135,7 @@ class Engine:
             signature = manifest.default_signature.replace("{shop}", shop)
         carrier = self.catalogue.carriers.get(slots.get("carrier"))
         amount = slots.get("amount")
+        value = slots.get("value", amount)      # a claim's value: as the merchant gave it, else the amount named
         return {
             "shop": shop,
             "signature": signature,
@@ -119,20 +144,58 @@ class Engine:
             "amount": format_money(float(amount), pack) if isinstance(amount, (int, float)) else placeholder("amount"),
             "quantity": slots.get("quantity") or placeholder("quantity"),
             "order_id": slots.get("order_id") or placeholder("order_id"),
+            "value": format_money(float(value), pack) if isinstance(value, (int, float)) else placeholder("value"),
+            **{key: str(slots[key]) if slots.get(key) else placeholder(key)
+               for key in ("time_frame", "ship_date", "insured", "phone")},
+        }
+
+    def fact_variables(self, facts: Facts, locale: str) -> dict[str, object]:
+        """The facts as a template sees them, named in the pack's language (docs/catalogue-and-packs.md)."""
+        names = self.facts
+        conditions = [names.name("condition", c, locale) for c in facts.conditions]
+        item = names.in_words(facts.item_word, locale, names.name("item", facts.item, "en")) \
+            or names.name("item", facts.item, locale)
+        accessory = names.in_words(facts.accessory_word, locale, names.name("item", names.item_of(facts.accessory_word), "en")
+                                   or names.name("accessory", facts.accessory, "en")) \
+            or names.name("accessory", facts.accessory, locale)
+        if facts.accessory == "gift" and names.item_of(facts.accessory_word) and accessory:
+            accessory = names.generic["gift_named"][locale].format(word=accessory)
+        return {
+            "item": item or names.generic["item"][locale],
+            "item_named": item is not None,
+            "item_count": names.in_words(facts.item_count, locale) or "",
+            "unit": names.unit(facts.item, locale, facts.unit_word),
+            "condition": _JOINERS[locale].join(conditions),
+            "condition_ids": list(facts.conditions),
+            "reported": next((names.name("condition", c, locale) for c in facts.conditions
+                              if c not in names.usage_conditions), conditions[0] if conditions else ""),
+            "received_instead": names.name("received_instead", facts.received_instead, locale) or "",
+            "received_instead_id": facts.received_instead or "",
+            "accessory": accessory or names.generic["accessory"][locale],
+            "accessory_named": accessory is not None,
+            "fault": facts.fault or "",
+            "goods": facts.goods or "",
+            "evidence": list(facts.evidence),
+            "stall_days": facts.stall_days or 0,
+            "stall_long": facts.stall_long,
+            "amount_named": facts.amount_named,
+            "pickup": names.in_words(facts.pickup, locale, names.pickup_en) or "",
         }
 
     def variables(self, pack: Pack, scenario: str, remedy: str, audience: str, slots: dict[str, object],
                   settings: MerchantSettings, today: dt.date | None = None, mark_placeholders: bool = False,
-                  amount_kind: str | None = None) -> dict[str, object]:
+                  amount_kind: str | None = None, facts: Facts | dict | None = None) -> dict[str, object]:
         """What a template sees (docs/catalogue-and-packs.md), with missing details as placeholders."""
         locale = pack.manifest.locale
         today = today or dt.date.today()
-
-        def date_in(days: int) -> str:
-            return format_date(today + dt.timedelta(days=int(days)), format="long", locale=locale)
-
+        facts = case_facts(self.catalogue.scenario(scenario), _as_facts(facts))
+        details = self.details(pack, slots, settings, mark_placeholders)
+        said_when = self.facts.in_words(facts.time_frame, locale)
+        if said_when and not slots.get("time_frame"):
+            details["time_frame"] = said_when
         return {
-            **self.details(pack, slots, settings, mark_placeholders),
+            **details,
+            **self.fact_variables(facts, locale),
             "tone": settings.tone,
             "amount_kind": amount_kind if amount_kind in AMOUNT_KINDS else "refund",
             "scenario": scenario,
@@ -140,24 +203,43 @@ class Engine:
             "audience": audience,
             "scenario_title": self.catalogue.scenario(scenario).title[locale],
             "remedy_title": self.catalogue.remedy(remedy).title[locale],
-            "today": date_in(0),
-            "date_in": date_in,
+            "today": format_date(today, format="long", locale=locale),
         }
+
+    def letter_pack(self, pack: Pack, audience: str) -> Pack:
+        """The pack a draft is written from: carrier letters always from a Simplified Chinese pack."""
+        if audience != "carrier" or pack.locale == LETTER_LOCALE:
+            return pack
+        return load_pack(LETTER_LOCALE)
 
     def draft(self, scenario: str, remedy: str, audience: str, slots: dict[str, object], pack: Pack,
               settings: MerchantSettings = MerchantSettings(), today: dt.date | None = None,
-              amount_kind: str | None = None) -> Draft:
-        variables = self.variables(pack, scenario, remedy, audience, slots, settings, today, amount_kind=amount_kind)
-        return Draft(remedy, audience, pack.render(remedy, audience, variables))
+              amount_kind: str | None = None, facts: Facts | dict | None = None) -> Draft:
+        writing = self.letter_pack(pack, audience)
+        text, missing = self._render(writing, scenario, remedy, audience, slots, settings, today, amount_kind, facts)
+        reading = None
+        if writing is not pack:
+            reading, _ = self._render(pack, scenario, remedy, audience, slots, settings, today, amount_kind, facts)
+        return Draft(remedy, audience, text, missing, reading)
+
+    def _render(self, pack: Pack, scenario: str, remedy: str, audience: str, slots: dict[str, object],
+                settings: MerchantSettings, today: dt.date | None, amount_kind: str | None,
+                facts: Facts | dict | None) -> tuple[str, tuple[str, ...]]:
+        variables = self.variables(pack, scenario, remedy, audience, slots, settings, today, True, amount_kind, facts)
+        marked = pack.render(remedy, audience, variables)
+        labels = {pack.manifest.placeholder.format(label=pack.manifest.placeholders.get(k, k)): k for k in DETAIL_NAMES}
+        found = {labels.get(m) for m in _MARKED.findall(marked)}
+        missing = tuple(k for k in DETAIL_NAMES if k in found)
+        return marked.replace(PLACEHOLDER_OPEN, "").replace(PLACEHOLDER_CLOSE, ""), missing
 
     def drafts(self, scenario: str, slots: dict[str, object], pack: Pack,
                settings: MerchantSettings = MerchantSettings(), today: dt.date | None = None,
-               amount_kind: str | None = None) -> list[Draft]:
-        """Every draft of the scenario: its remedies in the catalogue's order (recommended first)."""
+               amount_kind: str | None = None, facts: Facts | dict | None = None) -> list[Draft]:
+        """Every draft of the remedies that fit the facts, the recommended remedy first."""
         out = []
-        for remedy_id in self.catalogue.scenario(scenario).remedies:
-            for audience in self.catalogue.remedy(remedy_id).audiences:
-                out.append(self.draft(scenario, remedy_id, audience, slots, pack, settings, today, amount_kind))
+        for option in self.remedy_options(scenario, facts):
+            for audience in self.catalogue.remedy(option.remedy).audiences:
+                out.append(self.draft(scenario, option.remedy, audience, slots, pack, settings, today, amount_kind, facts))
         return out
 
     def report(self, description: str, locale: str = DEFAULT_LOCALE, pack_dir: Path | str | None = None,
@@ -172,11 +254,14 @@ class Engine:
             "confidence": analysis.prediction.confidence,
             "alternatives": [{"scenario": s, "confidence": c} for s, c in analysis.prediction.alternatives],
             "slots": analysis.slots,
+            "facts": analysis.facts.as_dict(),
             "advice": self.advice(scenario, pack.locale),
+            "remedies": [{"remedy": o.remedy, "recommended": o.recommended, "why": o.why[pack.locale]}
+                         for o in self.remedy_options(scenario, analysis.facts)],
             "drafts": [
-                {"remedy": d.remedy, "audience": d.audience, "text": d.text}
-                for d in (self.drafts(scenario, analysis.slots, pack, settings, today, analysis.amount_kind)
-                          if scenario != UNKNOWN else [])
+                {"remedy": d.remedy, "audience": d.audience, "text": d.text, **({"reading": d.reading} if d.reading else {})}
+                for d in (self.drafts(scenario, analysis.slots, pack, settings, today, analysis.amount_kind,
+                                      analysis.facts) if scenario != UNKNOWN else [])
             ],
         }
 
@@ -189,6 +274,10 @@ class Engine:
             "alternatives": [{"scenario": s, "confidence": c} for s, c in analysis.prediction.alternatives],
             "slots": analysis.slots,
         }
+
+
+def _as_facts(facts: Facts | dict | None) -> Facts:
+    return facts if isinstance(facts, Facts) else Facts.from_dict(facts)
 
 
 def format_money(amount: float, pack: Pack) -> str:

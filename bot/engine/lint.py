@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,12 +19,26 @@ from bot.engine.packs import MANIFEST, TEMPLATE_SUFFIX, PackError, load_pack, ma
 PLATFORM_NOTE_LIMIT = 200
 TEMPLATE_VARIABLES = frozenset(
     {"shop", "signature", "tone", "tracking_number", "carrier", "amount", "amount_kind", "quantity", "order_id", "scenario",
-     "remedy", "audience", "scenario_title", "remedy_title", "today", "date_in", "range", "dict"}
+     "remedy", "audience", "scenario_title", "remedy_title", "today", "range", "dict",
+     "value", "time_frame", "ship_date", "insured", "phone",
+     "item", "item_named", "unit", "condition", "condition_ids", "reported", "received_instead", "received_instead_id", "accessory", "accessory_named", "fault", "goods",
+     "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count"}
 )
 # Long but realistic details: a platform note must stay within the limit even with these.
 WORST_CASE_SLOTS = {"tracking_number": "JT0012345678901", "carrier": "deppon", "amount": 12345.67, "quantity": 12,
                     "order_id": "3719912345678901234"}
 WORST_CASE_SHOP = "小鹿家居旗舰店官方直营"
+# Facts that make drafts long or take every branch: each fault, goods back or not, evidence, a gift.
+FACT_SETS = (
+    {},
+    {"item": "down_jacket", "conditions": ["worn", "tag_cut", "stained"], "fault": "buyer", "goods": "inspected",
+     "evidence": ["photos", "video"], "accessory": "dust_bag", "received_instead": "other_goods"},
+    {"item": "hair_dryer", "conditions": ["shattered", "packaging_damaged"], "fault": "carrier", "goods": "inspected",
+     "evidence": ["photos", "video", "carrier_proof", "refused"], "stall_days": 12, "stall_long": True},
+    {"item": "vacuum", "conditions": ["seam_open", "not_working"], "fault": "disputed", "evidence": ["photos"]},
+    {"item": "bedding", "fault": "shop", "goods": "not_back", "stall_days": 3},
+    {"goods": "delivered"},
+)
 # Characters OpenCC would convert but that are standard in Taiwan and Hong Kong writing too.
 _TRADITIONAL_OK = frozenset("台着里只才干么系面周后制准发松余沖冲了")
 
@@ -133,10 +148,12 @@ def _render_checks(directory: Path, locale: str, shipped: bool, catalogue: Catal
             for audience in catalogue.remedy(remedy_id).audiences:
                 name = f"{remedy_id}.{audience}{TEMPLATE_SUFFIX}"
                 for tone in ("warm", "formal"):
-                    for slots, amount_kind in (({}, None), (WORST_CASE_SLOTS, "refund"), (WORST_CASE_SLOTS, "deduction")):
+                    for (slots, amount_kind), facts in itertools.product(
+                            (({}, None), (WORST_CASE_SLOTS, "refund"), (WORST_CASE_SLOTS, "deduction")), FACT_SETS):
                         settings = MerchantSettings(shop=WORST_CASE_SHOP if slots else None, tone=tone)
                         try:
-                            text = engine.draft(scenario.id, remedy_id, audience, slots, pack, settings, today, amount_kind).text
+                            draft = engine.draft(scenario.id, remedy_id, audience, slots, pack, settings, today, amount_kind, facts)
+                            text = draft.reading or draft.text
                         except PackError as exc:
                             message = str(exc)
                             if message not in seen_errors:

@@ -33,8 +33,8 @@ _EN_NUM = r"([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twel
 
 # "买了4件只退回1件" / "申请退3件，收到2件": how many were applied for and how many came back.
 _APPLIED_VS_RECEIVED = re.compile(
-    rf"(?:买了?|购买了?|下单了?|申请(?:退货|退款|退)?了?|退货申请|应退|要退|退)\s*{_NUM}\s*[{MEASURE_WORDS}]"
-    rf"[^。；;!！?？]{{0,12}}?(?:只|仅|才|就|但|实际|结果)?\s*(?:退回|寄回|收到|回来|到了|退了|寄了|寄来)了?\s*{_NUM}\s*[{MEASURE_WORDS}]"
+    rf"(?:买了?|购买了?|下单了?|申请(?:退货|退款|退)?了?|退货申请|应退|要退|退|寄了|发了)\s*{_NUM}\s*[{MEASURE_WORDS}]"
+    rf"[^。；;!！?？]{{0,12}}?(?:只|仅|才|就|但|实际|结果)?\s*(?:退回|寄回|收到|回来|到了|退了|寄了|寄来|送到|送来)了?\s*{_NUM}\s*[{MEASURE_WORDS}]"
 )
 _MISSING_CN = [
     # 漏 alone also means "leak" (漏了一箱): only 漏寄 / 漏发 / 漏放 / 漏装 count

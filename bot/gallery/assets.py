@@ -61,6 +61,7 @@ main{padding:8px 10px 24px;max-width:1100px;margin:0 auto}
 pre.text{white-space:pre-wrap;word-break:break-word;overflow-wrap:anywhere;font:inherit;margin:.4rem 0;background:#fff;
 border:1px dashed var(--line);border-radius:8px;padding:10px;user-select:text}
 mark.ph{background:var(--ph-bg);color:var(--ph-fg);border-radius:3px;padding:0 2px}
+.why{margin:0 0 6px;color:var(--muted);font-size:.85rem}
 .meta{display:flex;flex-wrap:wrap;gap:4px 12px;margin:0;color:var(--muted);font-size:.8rem}
 .count.over{color:var(--warn);font-weight:600}
 .static{color:var(--warn)}

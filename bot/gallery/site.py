@@ -83,6 +83,7 @@ def fill_text(template: str, details: dict[str, str], keep_marks: bool = False) 
 
 def sentinel_template(engine: Engine, pack: Pack, scenario: str, remedy: str, audience: str, tone: str,
                       today: dt.date) -> str:
+    pack = engine.letter_pack(pack, audience)      # a carrier letter is written in Simplified Chinese
     variables = engine.variables(pack, scenario, remedy, audience, {}, MerchantSettings(tone=tone), today,
                                  mark_placeholders=True)
     variables.update(SENTINELS)
@@ -325,7 +326,8 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
                         f'<div class="draft-head"><h4><span class="aud aud-{audience}">{_esc(audience_label(locale, audience))}</span> '
                         f'{_esc(remedy.title[locale])}</h4>'
                         f'<button type="button" class="copy" data-copy="{_esc(draft_id)}">{_esc(ui["copy"])}</button></div>'
-                        f'<pre class="text" lang="{_esc(ui["lang"])}"{limit}>{_marked_html(shown)}</pre>'
+                        f'<p class="why">{_esc(remedy.why[locale])}</p>'
+                        f'<pre class="text" lang="{_esc("zh-CN" if audience == "carrier" else ui["lang"])}"{limit}>{_marked_html(shown)}</pre>'
                         f'<p class="meta"><span class="neg">{_esc(negotiation_label(locale, remedy.negotiation))}</span>'
                         f'<span class="count"></span>{"" if live else "<span class=static>" + _esc(ui["static"]) + "</span>"}</p></li>'
                     )

@@ -1,0 +1,285 @@
+"""Facts a description gives beyond the five slots: the item, what is wrong with it, who the merchant
+thinks is at fault, whether the goods are back, the merchant's evidence, gifts and accessories, and
+how long a parcel has stalled.
+
+Lexicons and cue patterns are data (bot/data/facts.yaml); this module only matches them. A fact is
+reported only when the description states it: drafts print what the merchant said, and remedies
+are chosen by it (bot/engine/remedies.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import opencc
+import yaml
+
+from bot.engine.normalise import normalise
+from bot.engine.numerals import ENGLISH_NUMBERS, parse_number
+from bot.engine.slots import MEASURE_WORDS
+from bot.resources import data_dir
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAULTS = ("unsure", "buyer", "carrier", "shop", "disputed")
+GOODS = ("inspected", "delivered", "not_back")
+EVIDENCE = ("photos", "video", "carrier_proof", "refused", "tested")
+_COUNT_BEFORE = re.compile(rf"((?:[0-9]+|[一二两三四五六七八九十]+)\s*[{MEASURE_WORDS}])(?:的)?\s*$")
+_COUNTED = re.compile(rf"(?:[0-9]+|[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])")
+_NEGATION_WINDOW = 5       # characters before a cue searched for a negation
+
+
+@dataclass(frozen=True)
+class Facts:
+    item: str | None = None                 # an id of facts.yaml `items`
+    conditions: tuple[str, ...] = ()        # ids of `conditions`, in the order the text gives them
+    received_instead: str | None = None     # what came back instead of the shop's goods
+    accessory: str | None = None            # a gift or accessory is involved
+    fault: str | None = None                # who the merchant thinks is at fault (FAULTS)
+    goods: str | None = None                # whether the goods are back (GOODS)
+    evidence: tuple[str, ...] = ()          # what the merchant says they have (EVIDENCE)
+    stall_days: int | None = None           # how many days the tracking has not moved
+    stall_long: bool = False                # the merchant says it has been long (a week or more)
+    amount_named: bool = False              # the merchant named an amount (a refund or a deduction)
+    item_word: str | None = None            # the item as the merchant wrote it (Simplified, lower case)
+    accessory_word: str | None = None       # the gift or accessory as the merchant wrote it
+    time_frame: str | None = None           # when inspection / the refund happens, as the merchant said
+    pickup: str | None = None               # the pickup point or locker the parcel waits at, as written
+    item_count: str | None = None           # how many of the item, as written before it ("两盒" 茶叶)
+    unit_word: str | None = None            # the measure word the merchant counts with ("少了一箱" → 箱)
+
+    def as_dict(self) -> dict[str, object]:
+        """The facts that were found, as JSON-friendly data (absent facts left out)."""
+        out = {}
+        for key, value in asdict(self).items():
+            if value in (None, (), False):
+                continue
+            out[key] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, object] | None) -> "Facts":
+        raw = raw or {}
+        known = {f: raw[f] for f in cls.__dataclass_fields__ if f in raw}
+        for key in ("conditions", "evidence"):
+            if key in known:
+                known[key] = tuple(known[key])
+        return cls(**known)
+
+    def with_defaults(self, defaults: dict[str, object]) -> "Facts":
+        """These facts, with a scenario's defaults for what the description did not say."""
+        values = asdict(self)
+        for key, value in defaults.items():
+            if key in values and values[key] in (None, (), False):
+                values[key] = tuple(value) if isinstance(value, list) else value
+        return Facts(**values)
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    names: dict[str, str]
+    unit: dict[str, str] = field(default_factory=dict)    # the Chinese measure word (个, 双, 条)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    terms: dict[str, Term]
+    pattern: re.Pattern[str] | None
+    groups: dict[str, str | None] = field(default_factory=dict)   # regex group name → term id (None: excluded)
+
+    def find_all(self, text: str) -> list[tuple[int, str, str]]:
+        """(start, term id, the words matched) for each mention, in order."""
+        if self.pattern is None:
+            return []
+        found = []
+        for match in self.pattern.finditer(text):
+            term = self.groups[match.lastgroup]
+            if term is not None:
+                found.append((match.start(), term, match.group()))
+        return found
+
+
+def _ascii_guard(pattern: str) -> str:
+    """English cues are whole words: "wet" is not in "between"."""
+    return rf"(?<![a-z]){pattern}" if pattern[:1].isascii() and pattern[:1].isalpha() else pattern
+
+
+def _lexicon(raw: dict, literal: bool) -> _Lexicon:
+    terms: dict[str, Term] = {}
+    alternatives: list[tuple[int, str, str | None]] = []
+    for term_id, entry in (raw or {}).items():
+        terms[term_id] = Term(term_id, {loc: str(entry[loc]) for loc in ("zh_CN", "zh_TW", "en")},
+                              {loc: str(u) for loc, u in (entry.get("unit") or {}).items()})
+        for alias in entry.get("match") or ():
+            alternatives.append((len(str(alias)), str(alias).lower(), term_id))
+        for alias in entry.get("except") or ():
+            alternatives.append((len(str(alias)), str(alias).lower(), None))
+    if not alternatives:
+        return _Lexicon(terms, None)
+    alternatives.sort(key=lambda a: -a[0])      # longest first: 手机壳 before 手机, 羽绒服 before 衣服
+    parts, groups = [], {}
+    for index, (_length, alias, term_id) in enumerate(alternatives):
+        body = re.escape(alias) if literal else alias
+        if literal and alias.isascii():
+            body = rf"(?<![a-z]){body}(?![a-z])"
+        elif not literal:
+            body = _ascii_guard(body)
+        name = f"t{index}"
+        groups[name] = term_id
+        parts.append(f"(?P<{name}>{body})")
+    return _Lexicon(terms, re.compile("|".join(parts)), groups)
+
+
+def _patterns(raw: list | None) -> re.Pattern[str] | None:
+    items = [_ascii_guard(str(p)) for p in raw or ()]
+    return re.compile("|".join(f"(?:{p})" for p in items)) if items else None
+
+
+def _number(token: str) -> int | None:
+    token = token.strip().lower()
+    if token in ENGLISH_NUMBERS:
+        return ENGLISH_NUMBERS[token]
+    if token == "fourteen":
+        return 14
+    value = parse_number(token)
+    return int(value) if value is not None and value == int(value) and 0 < value < 1000 else None
+
+
+class FactExtractor:
+    def __init__(self, path: Path | None = None):
+        path = path or data_dir() / "facts.yaml"
+        with path.open(encoding="utf-8") as handle:
+            raw = yaml.load(handle, Loader=_YAML_LOADER)
+        self.generic: dict[str, dict[str, str]] = {k: dict(v) for k, v in raw["generic"].items()}
+        self.items = _lexicon(raw["items"], literal=True)
+        self.accessories = _lexicon(raw["accessories"], literal=True)
+        self.conditions = _lexicon(raw["conditions"], literal=False)
+        self.received_instead = _lexicon(raw["received_instead"], literal=False)
+        self._fault = [(kind, _patterns(raw["fault"][kind])) for kind in FAULTS]
+        self._goods = [(kind, _patterns(raw["goods"][kind])) for kind in GOODS]
+        self._evidence = [(kind, _patterns(raw["evidence"][kind])) for kind in EVIDENCE]
+        self._negations = tuple(str(n) for n in raw["negations"])
+        stall = raw["stall"]
+        self._stall_days = [re.compile(_ascii_guard(p)) for p in stall["days"]]
+        self._stall_long = _patterns(stall["long"])
+        self.long_after_days = int(stall["long_after_days"])
+        self._time_frame = [re.compile(p) for p in raw["time_frame"]]
+        self.usage_conditions = frozenset(raw["usage_conditions"])
+        self._pickup = re.compile("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
+        self.pickup_en = str(raw["pickup"]["en"])
+        self._gift_cue = re.compile(r"(赠品|赠送的|礼品|送的|gift|freebie)(是|为|:|：)?\s*(一个|一只|一件|一套|一瓶|一支|一條|a |an |was |is )?")
+
+    def extract(self, description: str) -> Facts:
+        text = normalise(description)
+        items = self.items.find_all(text)
+        conditions = list(dict.fromkeys(term for _start, term, _w in sorted(self.conditions.find_all(text))))
+        instead = self.received_instead.find_all(text)
+        accessories = self.accessories.find_all(text)
+        accessory_word = accessories[0][2] if accessories else None
+        # "赠品是一个保温杯": the item named right after a gift cue is the gift, not the returned item
+        for cue in self._gift_cue.finditer(text):
+            named = [i for i in items if i[0] == cue.end()]
+            if named:
+                accessory_word = named[0][2]
+                items = [i for i in items if i is not named[0]]
+                break
+        counted = _COUNTED.search(text)
+        count = _COUNT_BEFORE.search(text[max(0, items[0][0] - 6) : items[0][0]]) if items else None
+        time_frame = next((m.group(1) for p in self._time_frame for m in [p.search(text)] if m), None)
+        pickup = self._pickup.search(text)
+        stall_days = self._stall(text)
+        stall_long = bool(self._stall_long and self._stall_long.search(text)) or (
+            stall_days is not None and stall_days >= self.long_after_days)
+        return Facts(
+            item=items[0][1] if items else None,
+            item_word=items[0][2] if items else None,
+            item_count=count.group(1) if count else None,
+            unit_word=counted.group(1) if counted else None,
+            accessory_word=accessory_word,
+            time_frame=time_frame,
+            pickup=pickup.group() if pickup else None,
+            conditions=tuple(conditions),
+            received_instead=instead[0][1] if instead else None,
+            accessory=accessories[0][1] if accessories else None,
+            fault=self._first(self._fault, text),
+            goods=self._first(self._goods, text),
+            evidence=tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text)),
+            stall_days=stall_days,
+            stall_long=stall_long,
+        )
+
+    @staticmethod
+    def _first(kinds: list[tuple[str, re.Pattern[str] | None]], text: str) -> str | None:
+        for kind, pattern in kinds:
+            if pattern is not None and pattern.search(text):
+                return kind
+        return None
+
+    def _affirmed(self, pattern: re.Pattern[str], text: str) -> bool:
+        """A cue that is not negated just before it: "有开箱视频" counts, "没有开箱视频" does not."""
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - _NEGATION_WINDOW) : match.start()]
+            if not any(n in before for n in self._negations):
+                return True
+        return False
+
+    def _stall(self, text: str) -> int | None:
+        for pattern in self._stall_days:
+            match = pattern.search(text)
+            if match:
+                for group in match.groups():
+                    if group:
+                        value = _number(group)
+                        if value is not None:
+                            return value
+        return None
+
+    # ---- names for drafts ---------------------------------------------
+    def item_of(self, word: str | None) -> str | None:
+        """The item id a word names, if the lexicon knows it."""
+        found = self.items.find_all(word) if word else []
+        return found[0][1] if found else None
+
+    def in_words(self, word: str | None, locale: str, english: str | None = None) -> str | None:
+        """The merchant's own word for a draft in `locale`: as written for Chinese packs (Traditional for
+        zh_TW), the lexicon's English name (`english`) for an English draft of a Chinese word."""
+        if not word:
+            return None
+        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in word)
+        if locale == "en":
+            return english if chinese else word
+        if not chinese:
+            return None
+        return word if locale == "zh_CN" else _to_taiwan().convert(word)
+
+    def unit(self, item: str | None, locale: str, said: str | None = None) -> str:
+        """The measure word for counting the item in Chinese ("3双鞋子"): the one the merchant used, the
+        item's own, else 件; "" in English."""
+        if locale == "en":
+            return ""
+        if said:
+            return self.in_words(said, locale) or said
+        term = self.items.terms.get(item) if item else None
+        return (term.unit.get(locale) if term else None) or "件"
+
+    def name(self, kind: str, term_id: str | None, locale: str) -> str | None:
+        lexicon = {"item": self.items, "accessory": self.accessories, "condition": self.conditions,
+                   "received_instead": self.received_instead}[kind]
+        term = lexicon.terms.get(term_id) if term_id else None
+        return term.names[locale] if term else None
+
+
+@lru_cache(maxsize=1)
+def _to_taiwan() -> opencc.OpenCC:
+    return opencc.OpenCC("s2twp")
+
+
+@lru_cache(maxsize=1)
+def default_fact_extractor() -> FactExtractor:
+    return FactExtractor()
+
+
+__all__ = ["Facts", "FactExtractor", "default_fact_extractor", "FAULTS", "GOODS", "EVIDENCE"]
