@@ -20,7 +20,23 @@ from bot.engine.slots import AMOUNT_KINDS, SlotExtractor
 
 LETTER_LOCALE = "zh_CN"      # a carrier letter goes to a mainland carrier: always Simplified Chinese
 _MARKED = re.compile(f"{PLACEHOLDER_OPEN}([^{PLACEHOLDER_CLOSE}]*){PLACEHOLDER_CLOSE}")
-_JOINERS = {"zh_CN": "，", "zh_TW": "，", "en": " and "}
+_JOINERS = {"zh_CN": "，", "zh_TW": "，"}
+_PACKAGING = frozenset({"packaging_damaged", "packaging_intact"})   # the box, not the item: `packaging`, not `condition`
+
+
+def _joined(parts: list[str], locale: str) -> str:
+    """zh: 碎了，外包装破损了; en: worn, stained and with the tags cut off."""
+    if locale != "en" or len(parts) < 2:
+        return _JOINERS.get(locale, "").join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _plural(noun: str) -> str:
+    """English plural of an item name, for "2 mugs" (the lexicon's names are regular or already plural)."""
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun if noun.endswith("s") else noun + "es"
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+
 
 TONES = ("warm", "formal")
 MAX_DESCRIPTION_CHARS = 4000
@@ -152,7 +168,8 @@ class Engine:
     def fact_variables(self, facts: Facts, locale: str) -> dict[str, object]:
         """The facts as a template sees them, named in the pack's language (docs/catalogue-and-packs.md)."""
         names = self.facts
-        conditions = [names.name("condition", c, locale) for c in facts.conditions]
+        conditions = [names.name("condition", c, locale) for c in facts.conditions if c not in _PACKAGING]
+        packaging = [names.name("condition", c, locale) for c in facts.conditions if c in _PACKAGING]
         item = names.in_words(facts.item_word, locale, names.name("item", facts.item, "en")) \
             or names.name("item", facts.item, locale)
         accessory = names.in_words(facts.accessory_word, locale, names.name("item", names.item_of(facts.accessory_word), "en")
@@ -165,8 +182,9 @@ class Engine:
             "item_named": item is not None,
             "item_count": names.in_words(facts.item_count, locale) or "",
             "unit": names.unit(facts.item, locale, facts.unit_word),
-            "condition": _JOINERS[locale].join(conditions),
+            "condition": _joined(conditions, locale),
             "condition_ids": list(facts.conditions),
+            "packaging": packaging[0] if packaging else "",
             "reported": next((names.name("condition", c, locale) for c in facts.conditions
                               if c not in names.usage_conditions), conditions[0] if conditions else ""),
             "received_instead": names.name("received_instead", facts.received_instead, locale) or "",
@@ -193,9 +211,11 @@ class Engine:
         said_when = self.facts.in_words(facts.time_frame, locale)
         if said_when and not slots.get("time_frame"):
             details["time_frame"] = said_when
+        named = self.fact_variables(facts, locale)
         return {
             **details,
-            **self.fact_variables(facts, locale),
+            **named,
+            "counted_item": _counted(details["quantity"], slots.get("quantity"), named, locale),
             "tone": settings.tone,
             "amount_kind": amount_kind if amount_kind in AMOUNT_KINDS else "refund",
             "scenario": scenario,
@@ -274,6 +294,16 @@ class Engine:
             "alternatives": [{"scenario": s, "confidence": c} for s, c in analysis.prediction.alternatives],
             "slots": analysis.slots,
         }
+
+
+def _counted(shown: object, quantity: object, named: dict[str, object], locale: str) -> str:
+    """How many of the item: 2个杯子 / 2 mugs / 【件数】个杯子 / [quantity] × mug."""
+    item = str(named["item"])
+    if locale != "en":
+        return f"{shown}{named['unit']}{item}"
+    if quantity == 1:
+        return f"1 {item}"
+    return f"{shown} {_plural(item)}" if isinstance(quantity, int) else f"{shown} × {item}"
 
 
 def _as_facts(facts: Facts | dict | None) -> Facts:

@@ -205,7 +205,7 @@ class FactExtractor:
             received_instead=instead[0][1] if instead else None,
             accessory=accessories[0][1] if accessories else None,
             fault=self._first(self._fault, text),
-            goods=self._first(self._goods, text),
+            goods=next((kind for kind, pattern in self._goods if pattern and self._affirmed(pattern, text)), None),
             evidence=tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text)),
             stall_days=stall_days,
             stall_long=stall_long,
