@@ -24,11 +24,17 @@ from bot.resources import data_dir
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAULTS = ("unsure", "buyer", "carrier", "shop", "disputed")
-GOODS = ("inspected", "delivered", "not_back")
+GOODS = ("delivered", "inspected", "not_back")   # checked in this order: "signed for, not opened yet" is delivered
 EVIDENCE = ("photos", "video", "carrier_proof", "refused", "tested")
 _COUNT_BEFORE = re.compile(rf"((?:[0-9]+|[一二两三四五六七八九十]+)\s*[{MEASURE_WORDS}])(?:的)?\s*$")
-_COUNTED = re.compile(rf"(?:[0-9]+|[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])")
-_NEGATION_WINDOW = 5       # characters before a cue searched for a negation
+_COUNTED = re.compile(rf"(?:(?<![0-9])[0-9]+|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])")
+_NEGATION_WINDOW = 3       # characters before a cue searched for a negation
+_OWNER_WINDOW = 8         # characters before an evidence cue searched for someone else or a promise
+_NEGATED_INSIDE = re.compile(r"没|未(?!来)|无")      # "我们没拍开箱视频" matched from 我们
+_PROMISED_INSIDE = re.compile(r"会|将|要|(?<![a-z])will ")   # "快递说之后会开证明": not evidence yet
+_NEGATED_AFTER = re.compile(r"\s*(没|没有|未|都没)")
+_ARRIVED = re.compile(r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|收到|到货|退件.{0,4}到|(?<![a-z])(came back|arrived|sent back|returned|received)")
+_WEEK = re.compile(r"礼拜|星期|周")
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Facts:
     pickup: str | None = None               # the pickup point or locker the parcel waits at, as written
     item_count: str | None = None           # how many of the item, as written before it ("两盒" 茶叶)
     unit_word: str | None = None            # the measure word the merchant counts with ("少了一箱" → 箱)
+    asked_for: str | None = None            # a remedy id the merchant asked for in so many words
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -87,18 +94,22 @@ class Term:
 @dataclass(frozen=True)
 class _Lexicon:
     terms: dict[str, Term]
-    pattern: re.Pattern[str] | None
-    groups: dict[str, str | None] = field(default_factory=dict)   # regex group name → term id (None: excluded)
+    patterns: tuple[tuple[re.Pattern[str], str | None], ...]     # each alias, and its term (None: an exception)
 
     def find_all(self, text: str) -> list[tuple[int, str, str]]:
-        """(start, term id, the words matched) for each mention, in order."""
-        if self.pattern is None:
-            return []
-        found = []
-        for match in self.pattern.finditer(text):
-            term = self.groups[match.lastgroup]
+        """(start, term id, the words matched) for each mention, leftmost and longest first, not overlapping.
+
+        Each alias is searched on its own: one alternation of hundreds of aliases is tried at every
+        position and ran thirty times slower."""
+        spans = sorted(((m.start(), -len(m.group()), m.group(), term) for pattern, term in self.patterns
+                        for m in pattern.finditer(text) if m.group()), key=lambda s: (s[0], s[1]))
+        found, taken_until = [], -1
+        for start, negative_length, words, term in spans:
+            if start < taken_until:
+                continue
+            taken_until = start - negative_length
             if term is not None:
-                found.append((match.start(), term, match.group()))
+                found.append((start, term, words))
         return found
 
 
@@ -109,28 +120,20 @@ def _ascii_guard(pattern: str) -> str:
 
 def _lexicon(raw: dict, literal: bool) -> _Lexicon:
     terms: dict[str, Term] = {}
-    alternatives: list[tuple[int, str, str | None]] = []
+    patterns: list[tuple[re.Pattern[str], str | None]] = []
     for term_id, entry in (raw or {}).items():
         terms[term_id] = Term(term_id, {loc: str(entry[loc]) for loc in ("zh_CN", "zh_TW", "en")},
                               {loc: str(u) for loc, u in (entry.get("unit") or {}).items()})
-        for alias in entry.get("match") or ():
-            alternatives.append((len(str(alias)), str(alias).lower(), term_id))
-        for alias in entry.get("except") or ():
-            alternatives.append((len(str(alias)), str(alias).lower(), None))
-    if not alternatives:
-        return _Lexicon(terms, None)
-    alternatives.sort(key=lambda a: -a[0])      # longest first: 手机壳 before 手机, 羽绒服 before 衣服
-    parts, groups = [], {}
-    for index, (_length, alias, term_id) in enumerate(alternatives):
-        body = re.escape(alias) if literal else alias
-        if literal and alias.isascii():
-            body = rf"(?<![a-z]){body}(?![a-z])"
-        elif not literal:
-            body = _ascii_guard(body)
-        name = f"t{index}"
-        groups[name] = term_id
-        parts.append(f"(?P<{name}>{body})")
-    return _Lexicon(terms, re.compile("|".join(parts)), groups)
+        aliases = [(str(a).lower(), term_id) for a in entry.get("match") or ()]
+        aliases += [(str(a).lower(), None) for a in entry.get("except") or ()]
+        for alias, term in aliases:
+            if literal:
+                body = re.escape(alias)
+                body = rf"(?<![a-z]){body}(?![a-z])" if alias.isascii() else body
+            else:
+                body = _ascii_guard(alias)
+            patterns.append((re.compile(body), term))
+    return _Lexicon(terms, tuple(patterns))
 
 
 def _patterns(raw: list | None) -> re.Pattern[str] | None:
@@ -162,15 +165,17 @@ class FactExtractor:
         self._goods = [(kind, _patterns(raw["goods"][kind])) for kind in GOODS]
         self._evidence = [(kind, _patterns(raw["evidence"][kind])) for kind in EVIDENCE]
         self._negations = tuple(str(n) for n in raw["negations"])
+        self._not_ours = re.compile(raw["not_ours"])
         stall = raw["stall"]
         self._stall_days = [re.compile(_ascii_guard(p)) for p in stall["days"]]
         self._stall_long = _patterns(stall["long"])
         self.long_after_days = int(stall["long_after_days"])
         self._time_frame = [re.compile(p) for p in raw["time_frame"]]
         self.usage_conditions = frozenset(raw["usage_conditions"])
+        self._asked_for = [(remedy, _patterns(cues)) for remedy, cues in raw["asked_for"].items()]
         self._pickup = re.compile("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
         self.pickup_en = str(raw["pickup"]["en"])
-        self._gift_cue = re.compile(r"(赠品|赠送的|礼品|送的|gift|freebie)(是|为|:|：)?\s*(一个|一只|一件|一套|一瓶|一支|一條|a |an |was |is )?")
+        self._gift_cue = re.compile(r"(赠品|赠送的|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
 
     def extract(self, description: str) -> Facts:
         text = normalise(description)
@@ -178,6 +183,8 @@ class FactExtractor:
         conditions = list(dict.fromkeys(term for _start, term, _w in sorted(self.conditions.find_all(text))))
         instead = self.received_instead.find_all(text)
         accessories = self.accessories.find_all(text)
+        specific = [a for a in accessories if a[1] != "accessory"]     # 说明书 over 零件
+        accessories = specific or accessories
         accessory_word = accessories[0][2] if accessories else None
         # "赠品是一个保温杯": the item named right after a gift cue is the gift, not the returned item
         for cue in self._gift_cue.finditer(text):
@@ -193,11 +200,18 @@ class FactExtractor:
         stall_days = self._stall(text)
         stall_long = bool(self._stall_long and self._stall_long.search(text)) or (
             stall_days is not None and stall_days >= self.long_after_days)
+        conditions_found = tuple(conditions)
+        goods = next((kind for kind, pattern in self._goods if pattern and self._affirmed(pattern, text)), None)
+        if goods is None and (conditions_found or instead or accessories) and _ARRIVED.search(text):
+            goods = "inspected"         # "退回来吊牌被剪了": what is wrong with it was seen, so it is back
+        if goods is None and pickup:
+            goods = "delivered"
         return Facts(
             item=items[0][1] if items else None,
             item_word=items[0][2] if items else None,
             item_count=count.group(1) if count else None,
             unit_word=counted.group(1) if counted else None,
+            asked_for=self._first(self._asked_for, text),
             accessory_word=accessory_word,
             time_frame=time_frame,
             pickup=pickup.group() if pickup else None,
@@ -205,8 +219,8 @@ class FactExtractor:
             received_instead=instead[0][1] if instead else None,
             accessory=accessories[0][1] if accessories else None,
             fault=self._first(self._fault, text),
-            goods=next((kind for kind, pattern in self._goods if pattern and self._affirmed(pattern, text)), None),
-            evidence=tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text)),
+            goods=goods,
+            evidence=tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True)),
             stall_days=stall_days,
             stall_long=stall_long,
         )
@@ -218,17 +232,25 @@ class FactExtractor:
                 return kind
         return None
 
-    def _affirmed(self, pattern: re.Pattern[str], text: str) -> bool:
-        """A cue that is not negated just before it: "有开箱视频" counts, "没有开箱视频" does not."""
+    def _affirmed(self, pattern: re.Pattern[str], text: str, ours: bool = False) -> bool:
+        """A cue not negated next to it: "有开箱视频" counts; "没有开箱视频", "开箱视频没录", "no video" do not.
+        With `ours`, the merchant's own: "买家发了开箱视频" and "之后会开证明" do not count either."""
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - _NEGATION_WINDOW) : match.start()]
-            if not any(n in before for n in self._negations):
-                return True
+            after = text[match.end() : match.end() + 3]
+            if any(n in before for n in self._negations) or _NEGATED_AFTER.match(after):
+                continue
+            if ours and (self._not_ours.search(text[max(0, match.start() - _OWNER_WINDOW) : match.start()])
+                         or _NEGATED_INSIDE.search(match.group()) or _PROMISED_INSIDE.search(match.group())):
+                continue
+            return True
         return False
 
     def _stall(self, text: str) -> int | None:
         for pattern in self._stall_days:
             match = pattern.search(text)
+            if match and _WEEK.search(match.group()):
+                return 7
             if match:
                 for group in match.groups():
                     if group:

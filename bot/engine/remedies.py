@@ -49,11 +49,11 @@ def options(catalogue: Catalogue, scenario_id: str, facts: Facts) -> list[Remedy
     fitting = [r for r in scenario.remedies if fits(catalogue.remedy(r), facts)]
     if not fitting:
         return []
-    recommended = fitting[0]
-    for preference in scenario.prefer:
-        if preference.remedy in fitting and holds(preference.when, facts):
-            recommended = preference.remedy
-            break
+    if facts.asked_for in fitting:          # the merchant said which remedy they want
+        recommended = facts.asked_for
+    else:
+        recommended = next((p.remedy for p in scenario.prefer if p.remedy in fitting and holds(p.when, facts)),
+                           fitting[0])
     ordered = [recommended, *(r for r in fitting if r != recommended)]
     return [RemedyOption(r, r == recommended, catalogue.remedy(r).why) for r in ordered]
 

@@ -62,6 +62,7 @@ pre.text{white-space:pre-wrap;word-break:break-word;overflow-wrap:anywhere;font:
 border:1px dashed var(--line);border-radius:8px;padding:10px;user-select:text}
 mark.ph{background:var(--ph-bg);color:var(--ph-fg);border-radius:3px;padding:0 2px}
 .why{margin:0 0 6px;color:var(--muted);font-size:.85rem}
+.reading summary{cursor:pointer;color:var(--muted);font-size:.85rem;min-height:var(--tap);display:flex;align-items:center}
 .meta{display:flex;flex-wrap:wrap;gap:4px 12px;margin:0;color:var(--muted);font-size:.8rem}
 .count.over{color:var(--warn);font-weight:600}
 .static{color:var(--warn)}
@@ -200,7 +201,7 @@ function inferCarrier(number) {
   return found.length === 1 ? found[0] : "";
 }
 
-// ---- the five details, exactly as Engine.variables makes them
+// ---- the details the page fills, exactly as Engine.details makes them (a claim's value is the amount)
 function details(pack, marked) {
   function ph(key) { return marked ? OPEN + pack.placeholders[key] + CLOSE : pack.placeholders[key]; }
   function typed(v) { v = pyStrip(v); return marked ? v.replace(MARKS_RE, "") : v; }
@@ -214,6 +215,7 @@ function details(pack, marked) {
   return {
     shop: shop, signature: signature,
     amount: amount.value !== undefined && pack.money.supported ? formatMoney(amount.value, pack.money) : ph("amount"),
+    value: amount.value !== undefined && pack.money.supported ? formatMoney(amount.value, pack.money) : ph("value"),
     tracking_number: number || ph("tracking_number"),
     carrier: carrier && pack.carrierNames[carrier] ? pack.carrierNames[carrier] : ph("carrier")
   };

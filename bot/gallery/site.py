@@ -42,7 +42,8 @@ from bot.gallery.strings import audience_label, negotiation_label, ui as ui_word
 
 INDEX = "index.html"
 # One private-use character per live-fill detail; the page replaces them (see module docstring).
-SENTINELS = {"shop": "\ue010", "signature": "\ue011", "amount": "\ue012", "tracking_number": "\ue013", "carrier": "\ue014"}
+SENTINELS = {"shop": "\ue010", "signature": "\ue011", "amount": "\ue012", "tracking_number": "\ue013", "carrier": "\ue014",
+             "value": "\ue015"}     # a claim's value: the amount typed, as in Engine.details
 LIVE_FIELDS = tuple(SENTINELS)
 MAX_AMOUNT = 1_000_000
 # Amounts the page's formatter must reproduce exactly (Babel's output is embedded; a mismatch turns
@@ -71,7 +72,7 @@ def detail_values(pack: Pack, engine: Engine, values: FillValues, marked: bool) 
     slots = {k: v for k, v in (("amount", values.amount), ("tracking_number", values.tracking_number),
                                ("carrier", values.carrier)) if v}
     details = engine.details(pack, slots, MerchantSettings(shop=values.shop, signature=values.signature), marked)
-    return {key: str(details[key]) for key in ("shop", "signature", "amount", "tracking_number", "carrier")}
+    return {key: str(details[key]) for key in LIVE_FIELDS}
 
 
 def fill_text(template: str, details: dict[str, str], keep_marks: bool = False) -> str:
@@ -320,6 +321,14 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
                         if tone == TONES[0]:
                             shown = initial_text
                     live = drafts_data[TONES[0]][draft_id] is not None
+                    letter = audience == "carrier" and engine.letter_pack(pack, audience) is not pack
+                    reading = ""
+                    if letter:
+                        settings = MerchantSettings(shop=shop, signature=signature, tone=TONES[0])
+                        text_read = engine.draft(scenario.id, remedy_id, audience, {}, pack, settings, today).reading or ""
+                        reading = (f'<details class="reading"><summary>{_esc(ui["reading"])}</summary>'
+                                   f'<pre class="text" lang="{_esc(ui["lang"])}">{_esc(text_read)}</pre></details>')
+                        texts.append(text_read)
                     limit = ' data-limit="200"' if audience == "platform" else ""
                     cards.append(
                         f'<li class="draft" id="{_esc(draft_id)}" data-draft="{_esc(draft_id)}" data-remedy="{remedy_id}" data-audience="{audience}">'
@@ -329,7 +338,8 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
                         f'<p class="why">{_esc(remedy.why[locale])}</p>'
                         f'<pre class="text" lang="{_esc("zh-CN" if audience == "carrier" else ui["lang"])}"{limit}>{_marked_html(shown)}</pre>'
                         f'<p class="meta"><span class="neg">{_esc(negotiation_label(locale, remedy.negotiation))}</span>'
-                        f'<span class="count"></span>{"" if live else "<span class=static>" + _esc(ui["static"]) + "</span>"}</p></li>'
+                        f'<span class="count"></span>{"" if live else "<span class=static>" + _esc(ui["static_letter" if letter else "static"]) + "</span>"}</p>'
+                        f'{reading}</li>'
                     )
                     texts.extend([remedy.title[locale], audience_label(locale, audience)])
             articles.append(_scenario_html(page, scenario, advice, title, ui, cards))

@@ -47,6 +47,8 @@ _UI = {
     'nodrafts': N_('No drafts for this case: describe the return problem in a sentence, or pick a scenario above.'),
     'seed': N_('Guide'),
     'static': N_("This pack's template reshapes the details, so it cannot be filled live"),
+    'static_letter': N_('Carrier letters are sent in Simplified Chinese; fill this one in the bot or with negobot draft'),
+    'reading': N_('The letter in your language (to read, not to send)'),
     'custom': N_('custom pack'),
     'empty': N_('No draft matches. Try another word, or clear the search.'),
     'results': N_('Showing {n} drafts'),

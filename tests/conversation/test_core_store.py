@@ -112,4 +112,4 @@ def test_an_amount_typed_in_answer_is_the_new_refund(engine):
     first = chat.message(M, "衣服洗过了吊牌也剪了，想部分退款", "zh-hans")
     assert any("【退款金额】" in d for d in _drafts(first))       # asked, placeholder kept meanwhile
     answered = _drafts(chat.message(M, "35", "zh-hans"))
-    assert answered and "修改为¥35.00" in answered[0]
+    assert answered and "改为¥35.00" in answered[0]

@@ -156,13 +156,13 @@ async def test_429_delays_replies_but_loses_none(api, db):
 
 async def test_a_missing_detail_is_asked_for_and_can_be_given_or_skipped(api, db):
     async with RunningBot(api, db) as bot:
-        await bot.handled(api.send_text(9, "退回来的衣服洗过了，吊牌也剪了", "zh-hans"))
+        await bot.handled(api.send_text(9, "退回来的衣服洗过了，吊牌也剪了，想部分退款", "zh-hans"))
         question = api.chat(9)[-1]
         assert "还缺退款金额" in question.text and buttons(question) == ["sk:1"]
         await bot.handled(api.send_text(9, "20", "zh-hans"))
         assert "¥20.00" in pre_block(draft_message(api, 9))
 
-        await bot.handled(api.send_text(9, "退回来的衣服洗过了，吊牌也剪了", "zh-hans"))
+        await bot.handled(api.send_text(9, "退回来的衣服洗过了，吊牌也剪了，想部分退款", "zh-hans"))
         await bot.handled(api.press(9, api.chat(9)[-1].message_id, "sk:2"))
         assert "【退款金额】" in pre_block(draft_message(api, 9))
     assert not api.errors()
@@ -178,7 +178,7 @@ async def test_scenarios_browse_to_any_template_and_photos_get_a_hint(api, db):
         assert "au:1:carrier" in buttons(draft)
         await bot.handled(api.press(10, draft.message_id, "au:1:carrier"))
         assert draft.text.startswith("给快递公司的索赔函")               # edited in place
-        assert "还缺快递公司" in api.chat(10)[-1].text and buttons(api.chat(10)[-1]) == ["sk:1"]
+        assert "涉及的件数" in api.chat(10)[-1].text and buttons(api.chat(10)[-1]) == ["sk:1"]   # the letter's first gap
         await bot.handled(api.send_photo(10, "en"), api.send_text(10, "/nonsense", "en"))
         assert "I can only read text" in api.chat(10)[-2].text
         assert api.chat(10)[-1].text.startswith("How to use negobot")
