@@ -146,12 +146,18 @@ def test_live_fill_matches_the_engine_for_every_draft(site, open_page, engine):
         for tone in ("warm", "formal"):
             page.select_option("#tone", tone)
             for scenario, remedy, audience in all_draft_keys(engine):
+                if audience == "carrier" and locale != "zh_CN":
+                    continue            # sent in Simplified Chinese: static on this page (checked below)
                 draft_id = f"{locale}.{scenario}.{remedy}.{audience}"
                 expected = engine_text(engine, locale, scenario, remedy, audience, slots, shop=values["shop"], tone=tone)
                 assert page.evaluate("id => negobotGallery.draftText(id)", draft_id) == expected, draft_id
             shown = page.text_content(f'[data-draft="{locale}.damaged_in_transit.carrier_claim.carrier"] pre')
-            assert shown == engine_text(engine, locale, "damaged_in_transit", "carrier_claim", "carrier", slots,
-                                        shop=values["shop"], tone=tone)
+            if locale == "zh_CN":
+                assert shown == engine_text(engine, locale, "damaged_in_transit", "carrier_claim", "carrier", slots,
+                                            shop=values["shop"], tone=tone)
+            else:                       # the Simplified letter as the engine writes it, with the reading copy beside
+                assert shown == engine_text(engine, locale, "damaged_in_transit", "carrier_claim", "carrier", {}, tone=tone)
+                assert page.is_visible(f'[data-draft="{locale}.damaged_in_transit.carrier_claim.carrier"] details.reading summary')
     # an explicit carrier and a signature win; clearing a field brings its placeholder back
     page.click('button.lang[data-pack="zh_CN"]')
     page.select_option("#tone", "warm")
@@ -166,10 +172,12 @@ def test_live_fill_matches_the_engine_for_every_draft(site, open_page, engine):
     assert page.text_content("#amount-hint")
 
 
+# Descriptions that state nothing beyond the page's fields: the page shows templates without a
+# description's facts (item, what happened, fault), so these are where the two must agree letter for letter.
 CLI_CASES = [
-    ("zh_CN", "快递把退货压坏了，顺丰单号SF1409823356721，想找快递赔偿1234.5元", "小鹿家居", "售后小王"),
-    ("zh_TW", "买家退回的衣服洗过了吊牌也剪了，想协商部分退款，金额改成88.8元", "鹿角小舖", None),
-    ("en", "the courier crushed the returned vase, tracking SF1409823356721, refund ¥66", "Deer & Co", "Anna, Deer & Co"),
+    ("zh_CN", "买家退货单号SF1409823356721填错了，查不到", "小鹿家居", "售后小王"),
+    ("zh_TW", "退貨物流單號JT0012345678901一直查不到資料", "鹿角小舖", None),
+    ("en", "tracking YT1234567890123 shows the buyer cancelled the return shipment", "Deer & Co", "Anna, Deer & Co"),
 ]
 
 
@@ -179,6 +187,7 @@ def test_page_matches_negobot_draft_json(site, open_page, locale, description, s
     if signature:
         command += ["--sign", signature]
     result = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    assert set(result["facts"]) <= {"goods"}, result["facts"]
     slots = result["slots"]
     assert set(slots) <= {"amount", "tracking_number", "carrier"}, slots       # the five page fields cover it
     page = open_page(site).page
@@ -193,6 +202,8 @@ def test_page_matches_negobot_draft_json(site, open_page, locale, description, s
         page.select_option("#f-carrier", slots["carrier"])
     assert result["drafts"]
     for draft in result["drafts"]:
+        if draft["audience"] == "carrier" and locale != "zh_CN":
+            continue        # sent in Simplified Chinese, filled by the engine (test_gallery_build)
         draft_id = f"{locale}.{result['scenario']}.{draft['remedy']}.{draft['audience']}"
         assert page.evaluate("id => negobotGallery.draftText(id)", draft_id) == draft["text"]
         assert page.text_content(f'[data-draft="{draft_id}"] pre') == draft["text"]
