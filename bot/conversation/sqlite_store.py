@@ -6,6 +6,7 @@
 - a file that is not a negobot database (corrupt, not SQLite, another program's, or from a newer
   negobot), or one locked by another process, raises StoreError with a one-line message. The
   file is never deleted, rewritten or "repaired";
+- merchants are keyed by (channel, user_id): "telegram:123" is stored as ('telegram', '123');
 - only the last ``keep_cases`` cases per merchant are kept. Case ids keep counting up after
   pruning, so a button from a pruned case is reported as expired instead of reaching another case.
 
@@ -17,11 +18,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from bot.conversation.model import Case, Profile
+from bot.conversation.model import Case, MerchantKey, Profile, split_merchant_key
 
 KEEP_CASES = 50
 DEFAULT_BUSY_TIMEOUT_MS = 5000
@@ -78,9 +80,72 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE cases ADD COLUMN facts TEXT NOT NULL DEFAULT '{}';
     """,
+    # 4 → 5: one merchant, one identity per channel. Profiles, cases and case counters are keyed by
+    # (channel, user_id) instead of the Telegram user id alone (WeCom UserIDs are strings); every
+    # existing row becomes channel 'telegram' with its id as text. Plus the ids of incoming messages
+    # already handled, so a message a channel delivers twice (WeCom retries) is answered once, even
+    # across a restart. Self-contained: it reads and writes only these tables.
+    """
+    CREATE TABLE profiles_v5 (
+        channel       TEXT    NOT NULL,
+        user_id       TEXT    NOT NULL,
+        locale        TEXT    NOT NULL,
+        locale_chosen INTEGER NOT NULL DEFAULT 0,
+        shop          TEXT,
+        signature     TEXT,
+        tone          TEXT    NOT NULL DEFAULT 'warm',
+        updated_at    TEXT,
+        PRIMARY KEY (channel, user_id)
+    );
+    INSERT INTO profiles_v5 (channel, user_id, locale, locale_chosen, shop, signature, tone, updated_at)
+        SELECT 'telegram', CAST(merchant_id AS TEXT), locale, locale_chosen, shop, signature, tone, updated_at
+        FROM profiles;
+    DROP TABLE profiles;
+    ALTER TABLE profiles_v5 RENAME TO profiles;
+    CREATE TABLE cases_v5 (
+        channel      TEXT    NOT NULL,
+        user_id      TEXT    NOT NULL,
+        case_id      INTEGER NOT NULL,
+        scenario     TEXT    NOT NULL,
+        slots        TEXT    NOT NULL DEFAULT '{}',
+        remedy       TEXT,
+        audience     TEXT    NOT NULL DEFAULT 'buyer',
+        draft_locale TEXT    NOT NULL,
+        confidence   REAL,
+        alternatives TEXT    NOT NULL DEFAULT '[]',
+        pending      TEXT,
+        skipped      TEXT    NOT NULL DEFAULT '[]',
+        updated_at   TEXT,
+        amount_kind  TEXT,
+        facts        TEXT    NOT NULL DEFAULT '{}',
+        PRIMARY KEY (channel, user_id, case_id)
+    );
+    INSERT INTO cases_v5 (channel, user_id, case_id, scenario, slots, remedy, audience, draft_locale, confidence,
+                          alternatives, pending, skipped, updated_at, amount_kind, facts)
+        SELECT 'telegram', CAST(merchant_id AS TEXT), case_id, scenario, slots, remedy, audience, draft_locale,
+               confidence, alternatives, pending, skipped, updated_at, amount_kind, facts
+        FROM cases;
+    DROP TABLE cases;
+    ALTER TABLE cases_v5 RENAME TO cases;
+    CREATE TABLE case_counters_v5 (
+        channel      TEXT    NOT NULL,
+        user_id      TEXT    NOT NULL,
+        last_case_id INTEGER NOT NULL,
+        PRIMARY KEY (channel, user_id)
+    );
+    INSERT INTO case_counters_v5 (channel, user_id, last_case_id)
+        SELECT 'telegram', CAST(merchant_id AS TEXT), last_case_id FROM case_counters;
+    DROP TABLE case_counters;
+    ALTER TABLE case_counters_v5 RENAME TO case_counters;
+    CREATE TABLE seen_messages (
+        message_key TEXT PRIMARY KEY,
+        expires_at  REAL NOT NULL
+    );
+    CREATE INDEX seen_messages_expiry ON seen_messages (expires_at);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-_OWN_TABLES = {"profiles", "cases", "case_counters"}
+_OWN_TABLES = {"profiles", "cases", "case_counters", "seen_messages"}
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 
@@ -198,10 +263,10 @@ class SqliteStore:
             self._db.close()
 
     # ---- profiles ---------------------------------------------------------
-    def load_profile(self, merchant_id: int) -> Profile | None:
+    def load_profile(self, merchant_id: MerchantKey) -> Profile | None:
         with self._op() as db:
-            row = db.execute("SELECT locale, locale_chosen, shop, signature, tone FROM profiles WHERE merchant_id = ?",
-                             (merchant_id,)).fetchone()
+            row = db.execute("SELECT locale, locale_chosen, shop, signature, tone FROM profiles "
+                             "WHERE channel = ? AND user_id = ?", split_merchant_key(merchant_id)).fetchone()
         if row is None:
             return None
         return Profile(merchant_id=merchant_id, locale=row[0], locale_chosen=bool(row[1]), shop=row[2],
@@ -210,63 +275,76 @@ class SqliteStore:
     def save_profile(self, profile: Profile) -> None:
         with self._op(write=True) as db:
             db.execute(
-                f"""INSERT INTO profiles (merchant_id, locale, locale_chosen, shop, signature, tone, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, {_NOW})
-                    ON CONFLICT (merchant_id) DO UPDATE SET locale = excluded.locale,
+                f"""INSERT INTO profiles (channel, user_id, locale, locale_chosen, shop, signature, tone, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, {_NOW})
+                    ON CONFLICT (channel, user_id) DO UPDATE SET locale = excluded.locale,
                         locale_chosen = excluded.locale_chosen, shop = excluded.shop,
                         signature = excluded.signature, tone = excluded.tone, updated_at = excluded.updated_at""",
-                (profile.merchant_id, profile.locale, int(profile.locale_chosen), profile.shop, profile.signature,
+                (*split_merchant_key(profile.merchant_id), profile.locale, int(profile.locale_chosen), profile.shop, profile.signature,
                  profile.tone))
 
     # ---- cases ------------------------------------------------------------
-    def new_case_id(self, merchant_id: int) -> int:
+    def new_case_id(self, merchant_id: MerchantKey) -> int:
         with self._op(write=True) as db:
             return db.execute(
-                """INSERT INTO case_counters (merchant_id, last_case_id) VALUES (?, 1)
-                   ON CONFLICT (merchant_id) DO UPDATE SET last_case_id = last_case_id + 1
-                   RETURNING last_case_id""", (merchant_id,)).fetchone()[0]
+                """INSERT INTO case_counters (channel, user_id, last_case_id) VALUES (?, ?, 1)
+                   ON CONFLICT (channel, user_id) DO UPDATE SET last_case_id = last_case_id + 1
+                   RETURNING last_case_id""", split_merchant_key(merchant_id)).fetchone()[0]
 
     _CASE_COLUMNS = ("case_id, scenario, slots, remedy, audience, draft_locale, confidence, alternatives, pending, "
                      "skipped, amount_kind, facts")
 
-    def load_case(self, merchant_id: int, case_id: int) -> Case | None:
+    def load_case(self, merchant_id: MerchantKey, case_id: int) -> Case | None:
         with self._op() as db:
-            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE merchant_id = ? AND case_id = ?",
-                             (merchant_id, case_id)).fetchone()
+            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE channel = ? AND user_id = ? AND case_id = ?",
+                             (*split_merchant_key(merchant_id), case_id)).fetchone()
         return self._case(merchant_id, row)
 
-    def latest_case(self, merchant_id: int) -> Case | None:
+    def latest_case(self, merchant_id: MerchantKey) -> Case | None:
         with self._op() as db:
-            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE merchant_id = ? "
-                             "ORDER BY case_id DESC LIMIT 1", (merchant_id,)).fetchone()
+            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE channel = ? AND user_id = ? "
+                             "ORDER BY case_id DESC LIMIT 1", split_merchant_key(merchant_id)).fetchone()
         return self._case(merchant_id, row)
 
     def save_case(self, case: Case) -> None:
         with self._op(write=True) as db:
             db.execute(
-                f"""INSERT INTO cases (merchant_id, {self._CASE_COLUMNS}, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
-                    ON CONFLICT (merchant_id, case_id) DO UPDATE SET scenario = excluded.scenario,
+                f"""INSERT INTO cases (channel, user_id, {self._CASE_COLUMNS}, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
+                    ON CONFLICT (channel, user_id, case_id) DO UPDATE SET scenario = excluded.scenario,
                         slots = excluded.slots, remedy = excluded.remedy, audience = excluded.audience,
                         draft_locale = excluded.draft_locale, confidence = excluded.confidence,
                         alternatives = excluded.alternatives, pending = excluded.pending,
                         skipped = excluded.skipped, amount_kind = excluded.amount_kind,
                         facts = excluded.facts,
                         updated_at = excluded.updated_at""",
-                (case.merchant_id, case.case_id, case.scenario, json.dumps(case.slots, ensure_ascii=False),
+                (*split_merchant_key(case.merchant_id), case.case_id, case.scenario, json.dumps(case.slots, ensure_ascii=False),
                  case.remedy, case.audience, case.draft_locale, case.confidence,
                  json.dumps(case.alternatives), case.pending, json.dumps(case.skipped), case.amount_kind,
                  json.dumps(case.facts, ensure_ascii=False)))
-            db.execute("DELETE FROM cases WHERE merchant_id = ? AND case_id <= "
-                       "(SELECT MAX(case_id) FROM cases WHERE merchant_id = ?) - ?",
-                       (case.merchant_id, case.merchant_id, self.keep_cases))
+            channel, user_id = split_merchant_key(case.merchant_id)
+            db.execute("DELETE FROM cases WHERE channel = ? AND user_id = ? AND case_id <= "
+                       "(SELECT MAX(case_id) FROM cases WHERE channel = ? AND user_id = ?) - ?",
+                       (channel, user_id, channel, user_id, self.keep_cases))
 
-    def case_count(self, merchant_id: int) -> int:
+    def case_count(self, merchant_id: MerchantKey) -> int:
         with self._op() as db:
-            return db.execute("SELECT COUNT(*) FROM cases WHERE merchant_id = ?", (merchant_id,)).fetchone()[0]
+            return db.execute("SELECT COUNT(*) FROM cases WHERE channel = ? AND user_id = ?",
+                              split_merchant_key(merchant_id)).fetchone()[0]
+
+    # ---- incoming messages already handled ----------------------------------
+    def claim_message(self, key: str, ttl_seconds: float) -> bool:
+        """True for the first claim of `key` until it expires; one transaction, so two processes over
+        the same file cannot both win."""
+        now = time.time()
+        with self._op(write=True) as db:
+            db.execute("DELETE FROM seen_messages WHERE expires_at <= ?", (now,))
+            inserted = db.execute("INSERT OR IGNORE INTO seen_messages (message_key, expires_at) VALUES (?, ?)",
+                                  (key, now + ttl_seconds)).rowcount
+        return inserted == 1
 
     @staticmethod
-    def _case(merchant_id: int, row: tuple | None) -> Case | None:
+    def _case(merchant_id: MerchantKey, row: tuple | None) -> Case | None:
         if row is None:
             return None
         return Case(merchant_id=merchant_id, case_id=row[0], scenario=row[1], slots=json.loads(row[2]),
