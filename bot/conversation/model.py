@@ -92,6 +92,10 @@ class Store(Protocol):
     def load_case(self, merchant_id: MerchantKey, case_id: int) -> Case | None: ...
     def latest_case(self, merchant_id: MerchantKey) -> Case | None: ...
     def save_case(self, case: Case) -> None: ...
+    def save_menu(self, merchant_id: MerchantKey, actions: list[str]) -> None:
+        """The actions of the choices last shown as numbered lines (transports without buttons)."""
+        ...
+    def load_menu(self, merchant_id: MerchantKey) -> list[str]: ...
     def claim_message(self, key: str, ttl_seconds: float) -> bool:
         """True the first time `key` (an incoming message id) is claimed within `ttl_seconds`, atomically:
         a transport that is sent the same message again (WeCom retries) handles it once."""
@@ -107,6 +111,7 @@ class MemoryStore:
         self._next: dict[MerchantKey, int] = {}
         self._latest: dict[MerchantKey, int] = {}
         self._claimed: dict[str, float] = {}
+        self._menus: dict[MerchantKey, list[str]] = {}
 
     def load_profile(self, merchant_id: MerchantKey) -> Profile | None:
         return self._profiles.get(merchant_id)
@@ -128,6 +133,12 @@ class MemoryStore:
     def save_case(self, case: Case) -> None:
         self._cases[(case.merchant_id, case.case_id)] = case
         self._latest[case.merchant_id] = max(case.case_id, self._latest.get(case.merchant_id, 0))
+
+    def save_menu(self, merchant_id: MerchantKey, actions: list[str]) -> None:
+        self._menus[merchant_id] = list(actions)
+
+    def load_menu(self, merchant_id: MerchantKey) -> list[str]:
+        return list(self._menus.get(merchant_id, []))
 
     def claim_message(self, key: str, ttl_seconds: float) -> bool:
         now = time.monotonic()

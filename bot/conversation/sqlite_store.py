@@ -84,7 +84,8 @@ MIGRATIONS: list[str] = [
     # (channel, user_id) instead of the Telegram user id alone (WeCom UserIDs are strings); every
     # existing row becomes channel 'telegram' with its id as text. Plus the ids of incoming messages
     # already handled, so a message a channel delivers twice (WeCom retries) is answered once, even
-    # across a restart. Self-contained: it reads and writes only these tables.
+    # across a restart, and the choices last shown as numbered lines, so "3" still works after one.
+    # Self-contained: it reads and writes only these tables.
     """
     CREATE TABLE profiles_v5 (
         channel       TEXT    NOT NULL,
@@ -142,10 +143,17 @@ MIGRATIONS: list[str] = [
         expires_at  REAL NOT NULL
     );
     CREATE INDEX seen_messages_expiry ON seen_messages (expires_at);
+    CREATE TABLE menus (
+        channel    TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        actions    TEXT NOT NULL DEFAULT '[]',
+        updated_at TEXT,
+        PRIMARY KEY (channel, user_id)
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-_OWN_TABLES = {"profiles", "cases", "case_counters", "seen_messages"}
+_OWN_TABLES = {"profiles", "cases", "case_counters", "seen_messages", "menus"}
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 
@@ -331,6 +339,20 @@ class SqliteStore:
         with self._op() as db:
             return db.execute("SELECT COUNT(*) FROM cases WHERE channel = ? AND user_id = ?",
                               split_merchant_key(merchant_id)).fetchone()[0]
+
+    # ---- numbered choices (transports without buttons) ----------------------
+    def save_menu(self, merchant_id: MerchantKey, actions: list[str]) -> None:
+        with self._op(write=True) as db:
+            db.execute(f"""INSERT INTO menus (channel, user_id, actions, updated_at) VALUES (?, ?, ?, {_NOW})
+                           ON CONFLICT (channel, user_id) DO UPDATE SET actions = excluded.actions,
+                               updated_at = excluded.updated_at""",
+                       (*split_merchant_key(merchant_id), json.dumps(list(actions))))
+
+    def load_menu(self, merchant_id: MerchantKey) -> list[str]:
+        with self._op() as db:
+            row = db.execute("SELECT actions FROM menus WHERE channel = ? AND user_id = ?",
+                             split_merchant_key(merchant_id)).fetchone()
+        return json.loads(row[0]) if row else []
 
     # ---- incoming messages already handled ----------------------------------
     def claim_message(self, key: str, ttl_seconds: float) -> bool:

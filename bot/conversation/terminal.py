@@ -19,10 +19,9 @@ class TerminalChat:
         self.conversation = Conversation(engine, MemoryStore())
         self.out = out
         self.language_code = {"zh_CN": "zh-hans", "zh_TW": "zh-hant", "en": "en"}.get(locale or "", None)
-        self.actions: list[str] = []
 
     def show(self, replies: list[Reply]) -> None:
-        self.actions = actions_in_order(replies)
+        self.conversation.store.save_menu(MERCHANT, actions_in_order(replies))
         for reply, choices in zip(replies, number_buttons(replies)):
             if reply.title:
                 self.out.write(f"\n▌ {reply.title}\n")
@@ -53,7 +52,7 @@ class TerminalChat:
         }
         if command in commands:
             self.show(commands[command]())
-        elif (action := pick(text, self.actions, awaiting_detail(c.store, MERCHANT))) is not None:
+        elif (action := pick(text, c.store.load_menu(MERCHANT), awaiting_detail(c.store, MERCHANT))) is not None:
             self.show(c.press(MERCHANT, action, lc))
         else:
             self.show(c.message(MERCHANT, text, lc))

@@ -213,3 +213,13 @@ def test_a_message_id_is_claimed_once_even_across_a_restart(tmp_path):
     assert again.claim_message("wecom:msg:1456453721", 600) is True
     assert again.claim_message("wecom:event:x", -1) is True        # already expired: claimable again
     assert again.claim_message("wecom:event:x", 600) is True
+
+
+def test_the_choices_last_shown_survive_a_restart(tmp_path):
+    store = SqliteStore(tmp_path / "db")
+    assert store.load_menu("wecom:lisi") == []
+    store.save_menu("wecom:lisi", ["au:1:platform", "nt:1"])
+    store.save_menu("telegram:7", ["ls"])
+    store.close()
+    again = SqliteStore(tmp_path / "db")
+    assert again.load_menu("wecom:lisi") == ["au:1:platform", "nt:1"] and again.load_menu("telegram:7") == ["ls"]
