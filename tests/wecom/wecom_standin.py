@@ -185,23 +185,30 @@ class StandinWecom:
         return self._next_msg_id
 
     async def send(self, member: str, content: str | None = None, *, msg_id: int | None = None,
-                   msg_type: str = "text", event: str | None = None) -> list[int | None]:
-        """A member's message, delivered as WeCom does: the HTTP status of each try (None: no answer in time)."""
+                   msg_type: str = "text", event: str | None = None, lose_answers: int = 0) -> list[int | None]:
+        """A member's message, delivered as WeCom does: the HTTP status of each try (None: no answer in time).
+
+        `lose_answers`: the first answers count as not received within `answer_within` (a slow
+        network or a slow negobot), so the same request — same MsgId — is sent again."""
         plain = self.message_xml(member, content, msg_id or self.new_msg_id(), msg_type, event)
         encrypted = encrypt(self.aes_key, self.corp_id, plain)
-        return await self.post(self.envelope(encrypted), self.signed_query(encrypted))
+        return await self.post(self.envelope(encrypted), self.signed_query(encrypted), lose_answers=lose_answers)
 
-    async def post(self, body: bytes, params: dict[str, str], retries: int = 3) -> list[int | None]:
+    async def post(self, body: bytes, params: dict[str, str], retries: int = 3, lose_answers: int = 0) -> list[int | None]:
         statuses: list[int | None] = []
-        for _attempt in range(1 + retries):
+        for attempt in range(1 + retries):
             try:
                 response = await self._client.post(self.callback_url, params=params, content=body,
                                                    timeout=self.answer_within)
-                statuses.append(response.status_code)
-                if response.status_code == 200:
-                    break
             except httpx.TimeoutException:
                 statuses.append(None)
+                continue
+            if attempt < lose_answers:
+                statuses.append(None)
+                continue
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                break
         return statuses
 
     # ---- the API ------------------------------------------------------------------------
