@@ -9,7 +9,9 @@ three) and truncates what is longer. So:
 - a draft is always a message of its own, so a long-press → copy takes exactly the draft; a draft
   over the limit is cut at line boundaries into several messages, and the message before says so;
 - buttons become "[N] label" lines (bot.conversation.choices, as in `negobot chat`), the numbers
-  counting on across the whole answer; copy buttons are dropped — the draft message is the copy.
+  counting on across the whole answer, under a one-line hint (which says "#N" while a question is
+  open, since a plain number then answers it); copy buttons are dropped — the draft message is the
+  copy. The "skip" choice is the one action the core marks with ``sk:``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ def size(text: str) -> int:
 def render(replies: Sequence[Reply], locale: str, limit: int = MAX_BYTES) -> list[str]:
     """The messages to send, in order."""
     _ = translator(locale).gettext
+    asking = any(b.action and b.action.startswith("sk:") for r in replies for row in r.buttons for b in row)
+    hint = (_("Reply with # and a number to choose, like #1 (a plain number answers the question below):") if asking
+            else _("Reply with a number to choose:"))
     blocks: list[tuple[bool, str]] = []         # (is a draft, text)
     for reply, choices in zip(replies, number_buttons(replies)):
         head = []
@@ -45,7 +50,10 @@ def render(replies: Sequence[Reply], locale: str, limit: int = MAX_BYTES) -> lis
             blocks.append((False, "\n".join(head)))
         blocks.extend((True, part) for part in draft_parts)
         if choices:
-            blocks.append((False, "\n".join(choice_line(n, button.label) for n, button in choices)))
+            lines = [choice_line(n, button.label) for n, button in choices]
+            if choices[0][0] == 1:
+                lines.insert(0, hint)
+            blocks.append((False, "\n".join(lines)))
     messages: list[str] = []
     open_text = False                            # may the last message take more text?
     for is_draft, text in blocks:
