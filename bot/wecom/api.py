@@ -59,7 +59,7 @@ class WecomApi:
         self._token_expires = 0.0
         self._token_lock = asyncio.Lock()
         self._concurrency = asyncio.Semaphore(max_concurrency)
-        self._sent: dict[str, deque[float]] = {}
+        self._sent: dict[str, deque[list[float]]] = {}
         self._recent: dict[str, dict[str, float]] = {}     # member → digest of request → when sent with the check
         self.stats = {"sent": 0, "retries": 0, "token_fetches": 0}
 
@@ -97,34 +97,39 @@ class WecomApi:
             del body["duplicate_check_interval"]
         else:
             recent[digest] = now
-        await self._pace(member)
-        token = await self.token()
+        slot = await self._pace(member)
         try:
-            await self._call("POST", "/cgi-bin/message/send", params={"access_token": token}, json_body=body)
-        except WecomApiError as exc:
-            if exc.errcode not in TOKEN_REFRESH_CODES:
-                raise
-            log.info("access token refused (%s); fetching a new one", exc.errcode)
-            token = await self.token(stale=token)
-            await self._call("POST", "/cgi-bin/message/send", params={"access_token": token}, json_body=body)
+            token = await self.token()
+            try:
+                await self._call("POST", "/cgi-bin/message/send", params={"access_token": token}, json_body=body)
+            except WecomApiError as exc:
+                if exc.errcode not in TOKEN_REFRESH_CODES:
+                    raise
+                log.info("access token refused (%s); fetching a new one", exc.errcode)
+                token = await self.token(stale=token)
+                await self._call("POST", "/cgi-bin/message/send", params={"access_token": token}, json_body=body)
+        finally:
+            slot[0] = time.monotonic()      # counted from when WeCom has certainly seen it: never early
         self.stats["sent"] += 1
 
-    async def _pace(self, member: str) -> None:
-        """Wait until one more message to `member` stays within WeCom's per-member limits."""
+    async def _pace(self, member: str) -> list[float]:
+        """Wait until one more message to `member` stays within WeCom's per-member limits; the slot
+        it takes in the member's history (its time is set again once the send is done)."""
         history = self._sent.setdefault(member, deque())
         longest = max(window for _count, window in self.per_member_limits)
         while True:
             now = time.monotonic()
-            while history and now - history[0] > longest:
+            while history and now - history[0][0] > longest:
                 history.popleft()
             wait = 0.0
             for count, window in self.per_member_limits:
-                inside = [t for t in history if now - t < window]
+                inside = sorted(slot[0] for slot in history if now - slot[0] < window)
                 if len(inside) >= count:
                     wait = max(wait, inside[-count] + window - now)
             if wait <= 0:
-                history.append(now)
-                return
+                slot = [now]
+                history.append(slot)
+                return slot
             log.info("pacing messages to %s for %.1f s (WeCom's per-member limit)", member, wait)
             await asyncio.sleep(wait)
 

@@ -101,6 +101,7 @@ class StandinWecom:
     aes_key: str = AES_KEY
     token_ttl: int = 7200
     answer_within: float = 5.0                  # WeCom waits this long for the callback's answer
+    member_limit: tuple[int, float] = (PER_MEMBER_PER_MINUTE, 60.0)   # more to one member in the window: dropped
     delivered: list[Sent] = field(default_factory=list)
     refused: list[dict] = field(default_factory=list)       # {"errcode", "errmsg", "body"} of refused sends
     dropped: list[dict] = field(default_factory=list)       # over the per-member rate: silently lost
@@ -244,8 +245,9 @@ class StandinWecom:
                 self.deduplicated.append(body)
                 return {"errcode": 0, "errmsg": "ok", "msgid": "dup"}, stall
             self._checked[key] = now
-        recent = [s for s in self.delivered if s.member == member and now - s.at < 60]
-        if len(recent) >= PER_MEMBER_PER_MINUTE:
+        count, window = self.member_limit
+        recent = [s for s in self.delivered if s.member == member and now - s.at < window]
+        if len(recent) >= count:
             self.dropped.append(body)
             return {"errcode": 0, "errmsg": "ok", "msgid": "lost"}, stall
         self.delivered.append(Sent(member, content, now))
