@@ -61,7 +61,7 @@ class WecomApi:
         self._concurrency = asyncio.Semaphore(max_concurrency)
         self._sent: dict[str, deque[list[float]]] = {}
         self._recent: dict[str, dict[str, float]] = {}     # member → digest of request → when sent with the check
-        self.stats = {"sent": 0, "retries": 0, "token_fetches": 0}
+        self.stats = {"sent": 0, "retries": 0, "token_fetches": 0, "paced": 0}
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -131,6 +131,7 @@ class WecomApi:
                 history.append(slot)
                 return slot
             log.info("pacing messages to %s for %.1f s (WeCom's per-member limit)", member, wait)
+            self.stats["paced"] += 1
             await asyncio.sleep(wait)
 
     # ---- one call, retried when that is safe --------------------------------
