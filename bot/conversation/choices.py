@@ -9,6 +9,7 @@ without them shows the draft on its own, ready to select.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from bot.conversation.model import Button, MerchantKey, Reply, Store
@@ -47,7 +48,7 @@ def awaiting_detail(store: Store, merchant: MerchantKey) -> bool:
 
 def pick(text: str, actions: Sequence[str], answering: bool) -> str | None:
     """The action a typed line picks, or None when the line is not a choice (then it is a message)."""
-    text = text.strip()
+    text = unicodedata.normalize("NFKC", text.strip()) if len(text) < 16 else text   # ＃３ from a Chinese IME is #3
     digits = text[1:].strip() if text.startswith("#") else text
     if not digits.isascii() or not digits.isdigit() or len(digits) > 4:
         return None

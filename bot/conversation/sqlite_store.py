@@ -157,6 +157,13 @@ _OWN_TABLES = {"profiles", "cases", "case_counters", "seen_messages", "menus"}
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 
+def default_db_path() -> Path:
+    """`negobot.sqlite3` in the user's data directory, for every channel's runner."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("negobot")) / "negobot.sqlite3"
+
+
 class StoreError(Exception):
     """The settings database cannot be used right now; str() is one line for a person."""
 
@@ -391,4 +398,4 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-__all__ = ["SqliteStore", "StoreError", "StoreLocked", "StoreUnreadable", "SCHEMA_VERSION", "MIGRATIONS", "KEEP_CASES"]
+__all__ = ["SqliteStore", "default_db_path", "StoreError", "StoreLocked", "StoreUnreadable", "SCHEMA_VERSION", "MIGRATIONS", "KEEP_CASES"]

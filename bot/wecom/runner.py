@@ -15,7 +15,7 @@ import signal
 import sys
 
 from bot.conversation.core import Conversation
-from bot.conversation.sqlite_store import SqliteStore, StoreError
+from bot.conversation.sqlite_store import SqliteStore, StoreError, default_db_path
 from bot.wecom.api import WecomApi, WecomApiError, WecomUnreachable
 from bot.wecom.config import SettingsError, WecomSettings, load_settings
 from bot.wecom.protocol import CallbackCrypto
@@ -79,12 +79,6 @@ class WecomService:
         if self.server is not None:
             await self.server.close_all_connections()
         await self.api.close()
-
-
-def default_db_path():
-    from bot.telegram.runner import default_db_path as telegram_default
-
-    return telegram_default()
 
 
 def run_wecom(args: argparse.Namespace) -> int:

@@ -47,9 +47,13 @@ class WecomChannel:
         self.stats = {"handled": 0, "duplicates": 0, "failed_sends": 0}
 
     # ---- from the callback ----------------------------------------------------
-    def accept(self, incoming: Incoming) -> bool:
-        """Claim and queue `incoming`; False when it was seen before (a retry). May raise StoreError."""
-        if not self.conversation.store.claim_message(f"{self.claim_prefix}:{incoming.dedupe_key}", SEEN_TTL):
+    async def accept(self, incoming: Incoming) -> bool:
+        """Claim and queue `incoming`; False when it was seen before (a retry). May raise StoreError.
+
+        The claim is a database write, done in a worker thread: a database another process holds
+        for a moment must not stall the acknowledgements of every other merchant."""
+        claim = f"{self.claim_prefix}:{incoming.dedupe_key}"
+        if not await asyncio.to_thread(self.conversation.store.claim_message, claim, SEEN_TTL):
             self.stats["duplicates"] += 1
             return False
         if incoming.kind != "ignore":
@@ -101,6 +105,8 @@ class WecomChannel:
         if incoming.kind == "other":
             return Conversation.not_text(_LANGUAGE_CODES.get(c.profile(key).locale))
         text = incoming.text.strip()
+        if text.startswith("／"):               # a full-width slash from a Chinese input method
+            text = "/" + text[1:]
         command, _sep, rest = text.partition(" ")
         rest = rest.strip()
         commands: dict[str, Callable[[], list[Reply]]] = {
@@ -137,14 +143,14 @@ class CallbackHandler(tornado.web.RequestHandler):
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(echo)
 
-    def post(self) -> None:
+    async def post(self) -> None:
         try:
             incoming = self.crypto.decrypt(self._query(), self.request.body)
         except Rejected as exc:
             self._reject(exc)
             return
         try:
-            self.channel.accept(incoming)
+            await self.channel.accept(incoming)
         except StoreError as exc:           # not claimed: WeCom's retry may find the store free again
             log.warning("settings store: %s", exc)
             self.set_status(503)

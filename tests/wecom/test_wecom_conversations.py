@@ -169,3 +169,22 @@ async def test_transient_failures_are_retried_and_a_slow_answer_sends_nothing_tw
     reference = await say(wecom, bot, "lu2", DESCRIPTION)
     assert len(messages) == len(reference)               # nothing lost, nothing twice
     assert len(wecom.deduplicated) == 1 and bot.api.stats["retries"] >= 3
+
+
+async def test_a_message_retried_after_a_restart_is_not_answered_again(wecom, db, engine):
+    async with running_service(wecom, db, engine) as bot:
+        await wecom.send("wu", DESCRIPTION, msg_id=555000111)
+        await bot.channel.drain()
+    answered = list(wecom.inbox("wu"))
+    async with running_service(wecom, db, engine) as bot:      # negobot restarted between WeCom's tries
+        assert await wecom.send("wu", DESCRIPTION, msg_id=555000111) == [200]
+        await bot.channel.drain()
+    assert answered and wecom.inbox("wu") == answered
+
+
+async def test_full_width_commands_and_numbers_from_a_chinese_keyboard_work(wecom, bot):
+    assert "小鹿家居" in "".join(await say(wecom, bot, "xu", "／shop 小鹿家居"))
+    first = await say(wecom, bot, "xu", DESCRIPTION)
+    platform = next(n for label, n in choices(first).items() if "协商描述" in label)
+    full_width = str(platform).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert (await say(wecom, bot, "xu", full_width))[0].startswith("【协商描述")

@@ -51,7 +51,8 @@ def test_a_draft_is_a_message_of_its_own_and_choices_are_numbered_across_replies
     actions = actions_in_order(replies)
     assert pick("3", actions, answering=False) == "dl:1:en" and pick("#4", actions, answering=True) == "sk:1"
     assert pick("3", actions, answering=True) is None          # a bare number answers the question
-    assert pick("9", actions, answering=False) is None and pick("３", actions, answering=False) is None
+    assert pick("9", actions, answering=False) is None and pick("3件", actions, answering=False) is None
+    assert pick("３", actions, answering=False) == "dl:1:en" and pick("＃４", actions, answering=True) == "sk:1"
 
 
 @pytest.mark.parametrize("locale, hint", [("zh_CN", "回复编号选择："), ("zh_TW", "回覆編號選擇："), ("en", "Reply with a number to choose:")])
