@@ -14,6 +14,7 @@ write at the same time (49 by default: five descriptions each, which stays under
 messages a minute to one member; with fewer merchants each one writes faster than that and the
 answers past the limit wait for it — the run says how many sends were paced). Reported:
 
+- the URL check — WeCom's GET when the callback URL is saved, answered with the decrypted echostr;
 - acknowledgement time — the callback's POST until its 200 (WeCom's limit: 5 s);
 - answer time — the POST until the last message/send of the answer reached the stand-in;
 - messages per description — how many message/send calls one description's answer takes, and
@@ -61,6 +62,12 @@ async def measure(merchants: int, limit: int) -> None:  # noqa: C901
     with tempfile.TemporaryDirectory() as tmp:
         async with running_service(wecom, Path(tmp) / "negobot.sqlite3", engine) as service:
             channel = service.channel
+            checks = []
+            for _ in range(50):
+                start = time.perf_counter()
+                status, body, echo = await wecom.verify_url()
+                assert (status, body) == (200, echo)
+                checks.append(time.perf_counter() - start)
             finished: dict[str, float] = {}
             handle = channel.handle
 
@@ -114,6 +121,7 @@ async def measure(merchants: int, limit: int) -> None:  # noqa: C901
 
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
     print(f"descriptions: {len(descriptions)} from {merchants} merchants writing at once, {wall:.1f} s in all")
+    print(f"URL check (GET → echo): median {ms(statistics.median(checks))}, max {ms(max(checks))}  (WeCom: within 1 s)")
     print(f"acknowledgement (POST → 200): median {ms(statistics.median(acks))}, p95 {ms(pct(acks, .95))}, "
           f"max {ms(max(acks))}  (WeCom allows 5 000 ms)")
     print(f"answer under that load (POST → last message delivered): median {ms(statistics.median(answers))}, "

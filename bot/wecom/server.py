@@ -132,7 +132,10 @@ class CallbackHandler(tornado.web.RequestHandler):
         self.crypto, self.channel = crypto, channel
 
     def _query(self) -> dict[str, str]:
-        return {name: self.get_query_argument(name, "") for name in ("msg_signature", "timestamp", "nonce", "echostr")}
+        query = {name: self.get_query_argument(name, "") for name in ("msg_signature", "timestamp", "nonce", "echostr")}
+        # Base64 has no spaces: a "+" that a proxy left unencoded arrives as one
+        query["echostr"] = query["echostr"].replace(" ", "+")
+        return query
 
     def get(self) -> None:
         try:
