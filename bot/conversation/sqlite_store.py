@@ -16,20 +16,64 @@ One connection shared by the threads that serve merchants, each operation under 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from bot.conversation.model import Case, MerchantKey, Profile, split_merchant_key
 
 KEEP_CASES = 50
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
-# MIGRATIONS[n] takes a version-n database to version n + 1 (version 0 = empty file).
-MIGRATIONS: list[str] = [
+
+def _key_merchants_by_channel(db: sqlite3.Connection) -> None:
+    """Profiles, cases, case counters — every table with a ``merchant_id`` column — are keyed by
+    (channel, user_id) instead of the Telegram user id alone (WeCom UserIDs are strings). Every
+    existing row becomes channel 'telegram' with its id as text; all other columns, their defaults
+    and the rest of each primary key are copied as they are, and indexes are rebuilt on the new
+    key, so this step keeps its meaning wherever it lands among other migrations. It also adds the
+    ids of incoming messages already handled (a message a channel delivers twice — WeCom retries —
+    is answered once, even across a restart) and the choices last shown as numbered lines (so "3"
+    still works after one)."""
+    tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        columns = db.execute(f"PRAGMA table_info({table})").fetchall()    # cid, name, type, notnull, default, pk
+        if "merchant_id" not in [c[1] for c in columns]:
+            continue
+        indexes = [row[0] for row in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+        kept = [c for c in columns if c[1] != "merchant_id"]
+        own_key = [c[1] for c in sorted(kept, key=lambda c: c[5]) if c[5]]
+        merchant_in_key = any(c[1] == "merchant_id" and c[5] for c in columns)
+        key = ["channel", "user_id", *own_key] if merchant_in_key else own_key
+        rowid_alias = len(key) == 1 and any(c[1] == key[0] and c[2].upper() == "INTEGER" for c in kept)
+        definitions = ["channel TEXT NOT NULL", "user_id TEXT NOT NULL"] + [
+            f"{name} {kind}{' PRIMARY KEY' if rowid_alias and name == key[0] else ''}"
+            f"{' NOT NULL' if notnull else ''}{f' DEFAULT {default}' if default is not None else ''}"
+            for _cid, name, kind, notnull, default, _pk in kept]
+        if key and not rowid_alias:
+            definitions.append(f"PRIMARY KEY ({', '.join(key)})")
+        names = ", ".join(c[1] for c in kept)
+        db.execute(f"CREATE TABLE {table}_v5 ({', '.join(definitions)})")
+        db.execute(f"INSERT INTO {table}_v5 (channel, user_id, {names}) "
+                   f"SELECT 'telegram', CAST(merchant_id AS TEXT), {names} FROM {table}")
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {table}_v5 RENAME TO {table}")
+        for sql in indexes:
+            db.execute(re.sub(r"\bmerchant_id\b", "channel, user_id", sql))
+    db.execute("CREATE TABLE seen_messages (message_key TEXT PRIMARY KEY, expires_at REAL NOT NULL)")
+    db.execute("CREATE INDEX seen_messages_expiry ON seen_messages (expires_at)")
+    db.execute("""CREATE TABLE menus (channel TEXT NOT NULL, user_id TEXT NOT NULL, actions TEXT NOT NULL DEFAULT '[]',
+                                      updated_at TEXT, PRIMARY KEY (channel, user_id))""")
+
+
+# MIGRATIONS[n] takes a version-n database to version n + 1 (version 0 = empty file): an SQL script,
+# or a function of the connection where the step depends on what the tables hold.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 0 → 1: profiles and cases
     """
     CREATE TABLE profiles (
@@ -80,77 +124,8 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE cases ADD COLUMN facts TEXT NOT NULL DEFAULT '{}';
     """,
-    # 4 → 5: one merchant, one identity per channel. Profiles, cases and case counters are keyed by
-    # (channel, user_id) instead of the Telegram user id alone (WeCom UserIDs are strings); every
-    # existing row becomes channel 'telegram' with its id as text. Plus the ids of incoming messages
-    # already handled, so a message a channel delivers twice (WeCom retries) is answered once, even
-    # across a restart, and the choices last shown as numbered lines, so "3" still works after one.
-    # Self-contained: it reads and writes only these tables.
-    """
-    CREATE TABLE profiles_v5 (
-        channel       TEXT    NOT NULL,
-        user_id       TEXT    NOT NULL,
-        locale        TEXT    NOT NULL,
-        locale_chosen INTEGER NOT NULL DEFAULT 0,
-        shop          TEXT,
-        signature     TEXT,
-        tone          TEXT    NOT NULL DEFAULT 'warm',
-        updated_at    TEXT,
-        PRIMARY KEY (channel, user_id)
-    );
-    INSERT INTO profiles_v5 (channel, user_id, locale, locale_chosen, shop, signature, tone, updated_at)
-        SELECT 'telegram', CAST(merchant_id AS TEXT), locale, locale_chosen, shop, signature, tone, updated_at
-        FROM profiles;
-    DROP TABLE profiles;
-    ALTER TABLE profiles_v5 RENAME TO profiles;
-    CREATE TABLE cases_v5 (
-        channel      TEXT    NOT NULL,
-        user_id      TEXT    NOT NULL,
-        case_id      INTEGER NOT NULL,
-        scenario     TEXT    NOT NULL,
-        slots        TEXT    NOT NULL DEFAULT '{}',
-        remedy       TEXT,
-        audience     TEXT    NOT NULL DEFAULT 'buyer',
-        draft_locale TEXT    NOT NULL,
-        confidence   REAL,
-        alternatives TEXT    NOT NULL DEFAULT '[]',
-        pending      TEXT,
-        skipped      TEXT    NOT NULL DEFAULT '[]',
-        updated_at   TEXT,
-        amount_kind  TEXT,
-        facts        TEXT    NOT NULL DEFAULT '{}',
-        PRIMARY KEY (channel, user_id, case_id)
-    );
-    INSERT INTO cases_v5 (channel, user_id, case_id, scenario, slots, remedy, audience, draft_locale, confidence,
-                          alternatives, pending, skipped, updated_at, amount_kind, facts)
-        SELECT 'telegram', CAST(merchant_id AS TEXT), case_id, scenario, slots, remedy, audience, draft_locale,
-               confidence, alternatives, pending, skipped, updated_at, amount_kind, facts
-        FROM cases;
-    DROP TABLE cases;
-    ALTER TABLE cases_v5 RENAME TO cases;
-    CREATE TABLE case_counters_v5 (
-        channel      TEXT    NOT NULL,
-        user_id      TEXT    NOT NULL,
-        last_case_id INTEGER NOT NULL,
-        PRIMARY KEY (channel, user_id)
-    );
-    INSERT INTO case_counters_v5 (channel, user_id, last_case_id)
-        SELECT 'telegram', CAST(merchant_id AS TEXT), last_case_id FROM case_counters;
-    DROP TABLE case_counters;
-    ALTER TABLE case_counters_v5 RENAME TO case_counters;
-    CREATE TABLE seen_messages (
-        message_key TEXT PRIMARY KEY,
-        expires_at  REAL NOT NULL
-    );
-    CREATE INDEX seen_messages_expiry ON seen_messages (expires_at);
-    CREATE TABLE menus (
-        channel    TEXT NOT NULL,
-        user_id    TEXT NOT NULL,
-        actions    TEXT NOT NULL DEFAULT '[]',
-        updated_at TEXT,
-        PRIMARY KEY (channel, user_id)
-    );
-    """,
+    # 4 → 5: one merchant, one identity per channel (see _key_merchants_by_channel).
+    _key_merchants_by_channel,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _OWN_TABLES = {"profiles", "cases", "case_counters", "seen_messages", "menus"}
@@ -232,8 +207,12 @@ class SqliteStore:
                     raise StoreUnreadable(f"{self.path} is an SQLite database of another program (tables: "
                                           f"{', '.join(sorted(tables)[:5])}); point --db at a new file")
             while version < SCHEMA_VERSION:
-                for statement in _statements(MIGRATIONS[version]):
-                    self._db.execute(statement)
+                step = MIGRATIONS[version]
+                if callable(step):
+                    step(self._db)
+                else:
+                    for statement in _statements(step):
+                        self._db.execute(statement)
                 version += 1
                 self._db.execute(f"PRAGMA user_version = {version}")
             self._db.execute("COMMIT")

@@ -223,3 +223,31 @@ def test_the_choices_last_shown_survive_a_restart(tmp_path):
     store.close()
     again = SqliteStore(tmp_path / "db")
     assert again.load_menu("wecom:lisi") == ["au:1:platform", "nt:1"] and again.load_menu("telegram:7") == ["ls"]
+
+
+def test_the_v5_step_keeps_its_meaning_after_another_migration_that_lands_before_it(tmp_path):
+    """Another branch may add a migration 4 → 5 (a column on cases, a reminders table); put before
+    this one, every row still moves to channel 'telegram' and nothing that branch added is lost."""
+    other = """
+    ALTER TABLE cases ADD COLUMN buyer_answer TEXT;
+    CREATE TABLE reminders (id INTEGER PRIMARY KEY, merchant_id INTEGER NOT NULL, case_id INTEGER NOT NULL,
+                            due_at TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX reminders_due ON reminders (due_at, merchant_id);
+    """
+    path = tmp_path / "v5-other.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("".join(MIGRATIONS[:4]) + V4_ROWS + other + """
+        UPDATE cases SET buyer_answer = '同意' WHERE case_id = 31;
+        INSERT INTO reminders (merchant_id, case_id, due_at) VALUES (5550001, 31, '2026-12-01T08:00:00Z');
+        PRAGMA user_version = 4;""")
+    db.close()
+    db = sqlite3.connect(path)
+    MIGRATIONS[4](db)
+    rows = db.execute("SELECT channel, user_id, case_id, buyer_answer FROM cases").fetchall()
+    assert rows == [("telegram", "5550001", 31, "同意")]
+    db.execute("INSERT INTO reminders (channel, user_id, case_id, due_at) VALUES ('wecom', 'lisi', 1, 'x')")
+    assert db.execute("SELECT id, channel, user_id, due_at, sent FROM reminders ORDER BY id").fetchall() == [
+        (1, "telegram", "5550001", "2026-12-01T08:00:00Z", 0), (2, "wecom", "lisi", "x", 0)]   # id still counts up
+    (index,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'reminders_due'").fetchone()
+    assert "channel, user_id" in index
+    assert db.execute("SELECT channel, user_id, last_case_id FROM case_counters").fetchall() == [("telegram", "5550001", 33)]
