@@ -107,8 +107,8 @@ class WecomChannel:
         text = incoming.text.strip()
         if text.startswith("／"):               # a full-width slash from a Chinese input method
             text = "/" + text[1:]
-        command, _sep, rest = text.partition(" ")
-        rest = rest.strip()
+        words = text.split(None, 1)             # any space, the full-width one (U+3000) too
+        command, rest = (words[0], words[1].strip() if len(words) > 1 else "") if words else ("", "")
         commands: dict[str, Callable[[], list[Reply]]] = {
             "/start": lambda: c.start(key),
             "/help": lambda: c.help(key),
@@ -119,7 +119,7 @@ class WecomChannel:
         }
         if command.lower() in commands:
             return commands[command.lower()]()
-        if text.startswith("/") and " " not in text and len(text) < 40:
+        if text.startswith("/") and len(words) == 1 and len(text) < 40:
             return c.help(key)                  # an unknown command, as the Telegram bot answers it
         action = pick(text, c.store.load_menu(key), awaiting_detail(c.store, key))
         if action is not None:

@@ -183,7 +183,7 @@ async def test_a_message_retried_after_a_restart_is_not_answered_again(wecom, db
 
 
 async def test_full_width_commands_and_numbers_from_a_chinese_keyboard_work(wecom, bot):
-    assert "小鹿家居" in "".join(await say(wecom, bot, "xu", "／shop 小鹿家居"))
+    assert "小鹿家居" in "".join(await say(wecom, bot, "xu", "／shop　小鹿家居"))      # full-width slash and space
     first = await say(wecom, bot, "xu", DESCRIPTION)
     platform = next(n for label, n in choices(first).items() if "协商描述" in label)
     full_width = str(platform).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
