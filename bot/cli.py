@@ -184,6 +184,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_bot(args)
 
 
+def cmd_wecom(args: argparse.Namespace) -> int:
+    from bot.wecom.runner import run_wecom
+
+    return run_wecom(args)
+
+
 def cmd_gallery(args: argparse.Namespace) -> int:
     from bot.gallery.site import build_gallery
 
@@ -259,6 +265,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
     p.add_argument("--secret-token", help="webhook: secret Telegram sends back (default: $TELEGRAM_WEBHOOK_SECRET)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("wecom", help="serve the callback URL of a WeCom (企业微信) self-built app")
+    p.add_argument("--corp-id", dest="corp_id", help="CorpID (default: $WECOM_CORP_ID)")
+    p.add_argument("--agent-id", dest="agent_id", help="the app's AgentId (default: $WECOM_AGENT_ID)")
+    p.add_argument("--secret", help="the app's Secret (default: $WECOM_SECRET)")
+    p.add_argument("--token", help="callback Token (default: $WECOM_TOKEN)")
+    p.add_argument("--aes-key", dest="aes_key", help="callback EncodingAESKey, 43 characters (default: $WECOM_AES_KEY)")
+    p.add_argument("--api-base-url", dest="api_base_url",
+                   help="WeCom API base URL (default: $WECOM_API_BASE_URL or https://qyapi.weixin.qq.com)")
+    p.add_argument("--db", help="SQLite settings file (default: $NEGOBOT_DB or the user data directory)")
+    p.add_argument("--listen", default="127.0.0.1", help="address to listen on (default 127.0.0.1, behind a proxy)")
+    p.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    p.add_argument("--path", default="/wecom", help="callback path (default /wecom)")
+    p.set_defaults(func=cmd_wecom)
 
     p = sub.add_parser("gallery", help="write the static template gallery")
     p.add_argument("out_dir", metavar="OUT_DIR")

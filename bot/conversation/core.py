@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 
-from bot.conversation.model import MAX_COPY_CHARS, Button, Case, Profile, Reply, Store
+from bot.conversation.model import MAX_COPY_CHARS, Button, Case, MerchantKey, Profile, Reply, Store
 from bot.engine.catalogue import LOCALES, UNKNOWN
 from bot.engine.drafts import MAX_DESCRIPTION_CHARS, Engine, InputError, MerchantSettings, TONES, check_description
 from bot.engine.numerals import parse_number
@@ -56,7 +56,7 @@ class Conversation:
         self.store = store
 
     # ---- profiles -------------------------------------------------------
-    def profile(self, merchant_id: int, language_code: str | None = None) -> Profile:
+    def profile(self, merchant_id: MerchantKey, language_code: str | None = None) -> Profile:
         profile = self.store.load_profile(merchant_id)
         if profile is None:
             profile = Profile(merchant_id=merchant_id, locale=locale_for_language_code(language_code))
@@ -67,13 +67,13 @@ class Conversation:
         return profile
 
     # ---- commands -------------------------------------------------------
-    def start(self, merchant_id: int, language_code: str | None = None) -> list[Reply]:
+    def start(self, merchant_id: MerchantKey, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
         return [Reply(title=_("negobot — drafts for returns that went wrong"), text=self._help_text(profile),
                       buttons=[[Button(_("Browse the scenarios"), action="ls")], self._language_row(profile)])]
 
-    def help(self, merchant_id: int, language_code: str | None = None) -> list[Reply]:
+    def help(self, merchant_id: MerchantKey, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
         return [Reply(title=_("How to use negobot"), text=self._help_text(profile),
@@ -100,14 +100,14 @@ class Conversation:
             lines += ["", *settings]
         return "\n".join(lines)
 
-    def scenarios(self, merchant_id: int, language_code: str | None = None) -> list[Reply]:
+    def scenarios(self, merchant_id: MerchantKey, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
         rows = [[Button(s.title[profile.locale], action=f"sc:0:{s.id}")]
                 for s in self.engine.catalogue.scenarios.values() if s.id != UNKNOWN]
         return [Reply(title=_("Scenarios"), text=_("Pick the case you are handling to see the advice and the drafts."), buttons=rows)]
 
-    def language(self, merchant_id: int, choice: str | None = None, language_code: str | None = None) -> list[Reply]:
+    def language(self, merchant_id: MerchantKey, choice: str | None = None, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         if choice:
             locale = _match_locale(choice)
@@ -121,7 +121,7 @@ class Conversation:
         _ = translator(profile.locale).gettext
         return [Reply(text=_("Choose the language for me and for your drafts:"), buttons=[self._language_row(profile, all_=True)])]
 
-    def set_shop(self, merchant_id: int, name: str, language_code: str | None = None) -> list[Reply]:
+    def set_shop(self, merchant_id: MerchantKey, name: str, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
         name = " ".join(name.split())
@@ -134,7 +134,7 @@ class Conversation:
         self.store.save_profile(profile)
         return [Reply(text=_("Drafts will name your shop as: {shop}").format(shop=name))]
 
-    def set_signature(self, merchant_id: int, text: str, language_code: str | None = None) -> list[Reply]:
+    def set_signature(self, merchant_id: MerchantKey, text: str, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
         text = text.strip()
@@ -180,7 +180,7 @@ class Conversation:
         return [Reply(text=_("Sorry, something went wrong while handling that. Please try again; if it keeps happening, send /start."))]
 
     # ---- free text ------------------------------------------------------
-    def message(self, merchant_id: int, text: str, language_code: str | None = None) -> list[Reply]:
+    def message(self, merchant_id: MerchantKey, text: str, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
         case = self.store.latest_case(merchant_id)
@@ -262,7 +262,7 @@ class Conversation:
         return None
 
     # ---- buttons --------------------------------------------------------
-    def press(self, merchant_id: int, action: str, language_code: str | None = None) -> list[Reply]:
+    def press(self, merchant_id: MerchantKey, action: str, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
         parts = action.split(":")

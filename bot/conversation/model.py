@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
 MAX_ACTION_BYTES = 64       # Telegram's callback_data limit
 MAX_COPY_CHARS = 256        # Telegram's CopyTextButton limit
+CHANNELS = ("telegram", "wecom", "terminal")
+
+# One merchant, one identity per channel: "telegram:123456789", "wecom:zhangsan". Telegram user ids
+# are integers, WeCom UserIDs strings (letters, digits, _-@.), so the key is text; the SQLite store
+# keeps the two halves in their own columns.
+MerchantKey = str
+
+
+def merchant_key(channel: str, user_id: str | int) -> MerchantKey:
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    user = str(user_id)
+    if not user or ":" in user or len(user) > 128:
+        raise ValueError(f"not a user id: {user!r}")
+    return f"{channel}:{user}"
+
+
+def split_merchant_key(key: MerchantKey) -> tuple[str, str]:
+    channel, sep, user = key.partition(":")
+    if not sep or channel not in CHANNELS or not user:
+        raise ValueError(f"not a merchant key: {key!r}")
+    return channel, user
 
 
 @dataclass(frozen=True)
@@ -33,7 +56,7 @@ class Reply:
 
 @dataclass
 class Profile:
-    merchant_id: int
+    merchant_id: MerchantKey
     locale: str = "zh_CN"           # interface and default draft language
     locale_chosen: bool = False     # set by /lang rather than guessed from the Telegram client
     shop: str | None = None
@@ -45,7 +68,7 @@ class Profile:
 class Case:
     """One description and where the merchant is with it."""
 
-    merchant_id: int
+    merchant_id: MerchantKey
     case_id: int
     scenario: str
     slots: dict[str, object]
@@ -63,40 +86,65 @@ class Case:
 class Store(Protocol):
     """Where profiles and cases live: in memory for `negobot chat`, SQLite for the bot."""
 
-    def load_profile(self, merchant_id: int) -> Profile | None: ...
+    def load_profile(self, merchant_id: MerchantKey) -> Profile | None: ...
     def save_profile(self, profile: Profile) -> None: ...
-    def new_case_id(self, merchant_id: int) -> int: ...
-    def load_case(self, merchant_id: int, case_id: int) -> Case | None: ...
-    def latest_case(self, merchant_id: int) -> Case | None: ...
+    def new_case_id(self, merchant_id: MerchantKey) -> int: ...
+    def load_case(self, merchant_id: MerchantKey, case_id: int) -> Case | None: ...
+    def latest_case(self, merchant_id: MerchantKey) -> Case | None: ...
     def save_case(self, case: Case) -> None: ...
+    def save_menu(self, merchant_id: MerchantKey, actions: list[str]) -> None:
+        """The actions of the choices last shown as numbered lines (transports without buttons)."""
+        ...
+    def load_menu(self, merchant_id: MerchantKey) -> list[str]: ...
+    def claim_message(self, key: str, ttl_seconds: float) -> bool:
+        """True the first time `key` (an incoming message id) is claimed within `ttl_seconds`, atomically:
+        a transport that is sent the same message again (WeCom retries) handles it once."""
+        ...
 
 
 class MemoryStore:
     """A Store that forgets everything when the process ends."""
 
     def __init__(self) -> None:
-        self._profiles: dict[int, Profile] = {}
-        self._cases: dict[tuple[int, int], Case] = {}
-        self._next: dict[int, int] = {}
-        self._latest: dict[int, int] = {}
+        self._profiles: dict[MerchantKey, Profile] = {}
+        self._cases: dict[tuple[MerchantKey, int], Case] = {}
+        self._next: dict[MerchantKey, int] = {}
+        self._latest: dict[MerchantKey, int] = {}
+        self._claimed: dict[str, float] = {}
+        self._menus: dict[MerchantKey, list[str]] = {}
 
-    def load_profile(self, merchant_id: int) -> Profile | None:
+    def load_profile(self, merchant_id: MerchantKey) -> Profile | None:
         return self._profiles.get(merchant_id)
 
     def save_profile(self, profile: Profile) -> None:
         self._profiles[profile.merchant_id] = profile
 
-    def new_case_id(self, merchant_id: int) -> int:
+    def new_case_id(self, merchant_id: MerchantKey) -> int:
         self._next[merchant_id] = self._next.get(merchant_id, 0) + 1
         return self._next[merchant_id]
 
-    def load_case(self, merchant_id: int, case_id: int) -> Case | None:
+    def load_case(self, merchant_id: MerchantKey, case_id: int) -> Case | None:
         return self._cases.get((merchant_id, case_id))
 
-    def latest_case(self, merchant_id: int) -> Case | None:
+    def latest_case(self, merchant_id: MerchantKey) -> Case | None:
         latest = self._latest.get(merchant_id)
         return self._cases.get((merchant_id, latest)) if latest is not None else None
 
     def save_case(self, case: Case) -> None:
         self._cases[(case.merchant_id, case.case_id)] = case
         self._latest[case.merchant_id] = max(case.case_id, self._latest.get(case.merchant_id, 0))
+
+    def save_menu(self, merchant_id: MerchantKey, actions: list[str]) -> None:
+        self._menus[merchant_id] = list(actions)
+
+    def load_menu(self, merchant_id: MerchantKey) -> list[str]:
+        return list(self._menus.get(merchant_id, []))
+
+    def claim_message(self, key: str, ttl_seconds: float) -> bool:
+        now = time.monotonic()
+        if len(self._claimed) > 10_000:
+            self._claimed = {k: t for k, t in self._claimed.items() if t > now}
+        if self._claimed.get(key, 0) > now:
+            return False
+        self._claimed[key] = now + ttl_seconds
+        return True

@@ -6,6 +6,7 @@
 - a file that is not a negobot database (corrupt, not SQLite, another program's, or from a newer
   negobot), or one locked by another process, raises StoreError with a one-line message. The
   file is never deleted, rewritten or "repaired";
+- merchants are keyed by (channel, user_id): "telegram:123" is stored as ('telegram', '123');
 - only the last ``keep_cases`` cases per merchant are kept. Case ids keep counting up after
   pruning, so a button from a pruned case is reported as expired instead of reaching another case.
 
@@ -15,19 +16,64 @@ One connection shared by the threads that serve merchants, each operation under 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
-from bot.conversation.model import Case, Profile
+from bot.conversation.model import Case, MerchantKey, Profile, split_merchant_key
 
 KEEP_CASES = 50
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
-# MIGRATIONS[n] takes a version-n database to version n + 1 (version 0 = empty file).
-MIGRATIONS: list[str] = [
+
+def _key_merchants_by_channel(db: sqlite3.Connection) -> None:
+    """Profiles, cases, case counters — every table with a ``merchant_id`` column — are keyed by
+    (channel, user_id) instead of the Telegram user id alone (WeCom UserIDs are strings). Every
+    existing row becomes channel 'telegram' with its id as text; all other columns, their defaults
+    and the rest of each primary key are copied as they are, and indexes are rebuilt on the new
+    key, so this step keeps its meaning wherever it lands among other migrations. It also adds the
+    ids of incoming messages already handled (a message a channel delivers twice — WeCom retries —
+    is answered once, even across a restart) and the choices last shown as numbered lines (so "3"
+    still works after one)."""
+    tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        columns = db.execute(f"PRAGMA table_info({table})").fetchall()    # cid, name, type, notnull, default, pk
+        if "merchant_id" not in [c[1] for c in columns]:
+            continue
+        indexes = [row[0] for row in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+        kept = [c for c in columns if c[1] != "merchant_id"]
+        own_key = [c[1] for c in sorted(kept, key=lambda c: c[5]) if c[5]]
+        merchant_in_key = any(c[1] == "merchant_id" and c[5] for c in columns)
+        key = ["channel", "user_id", *own_key] if merchant_in_key else own_key
+        rowid_alias = len(key) == 1 and any(c[1] == key[0] and c[2].upper() == "INTEGER" for c in kept)
+        definitions = ["channel TEXT NOT NULL", "user_id TEXT NOT NULL"] + [
+            f"{name} {kind}{' PRIMARY KEY' if rowid_alias and name == key[0] else ''}"
+            f"{' NOT NULL' if notnull else ''}{f' DEFAULT {default}' if default is not None else ''}"
+            for _cid, name, kind, notnull, default, _pk in kept]
+        if key and not rowid_alias:
+            definitions.append(f"PRIMARY KEY ({', '.join(key)})")
+        names = ", ".join(c[1] for c in kept)
+        db.execute(f"CREATE TABLE {table}_v5 ({', '.join(definitions)})")
+        db.execute(f"INSERT INTO {table}_v5 (channel, user_id, {names}) "
+                   f"SELECT 'telegram', CAST(merchant_id AS TEXT), {names} FROM {table}")
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {table}_v5 RENAME TO {table}")
+        for sql in indexes:
+            db.execute(re.sub(r"\bmerchant_id\b", "channel, user_id", sql))
+    db.execute("CREATE TABLE seen_messages (message_key TEXT PRIMARY KEY, expires_at REAL NOT NULL)")
+    db.execute("CREATE INDEX seen_messages_expiry ON seen_messages (expires_at)")
+    db.execute("""CREATE TABLE menus (channel TEXT NOT NULL, user_id TEXT NOT NULL, actions TEXT NOT NULL DEFAULT '[]',
+                                      updated_at TEXT, PRIMARY KEY (channel, user_id))""")
+
+
+# MIGRATIONS[n] takes a version-n database to version n + 1 (version 0 = empty file): an SQL script,
+# or a function of the connection where the step depends on what the tables hold.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 0 → 1: profiles and cases
     """
     CREATE TABLE profiles (
@@ -78,10 +124,19 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE cases ADD COLUMN facts TEXT NOT NULL DEFAULT '{}';
     """,
+    # 4 → 5: one merchant, one identity per channel (see _key_merchants_by_channel).
+    _key_merchants_by_channel,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-_OWN_TABLES = {"profiles", "cases", "case_counters"}
+_OWN_TABLES = {"profiles", "cases", "case_counters", "seen_messages", "menus"}
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+
+def default_db_path() -> Path:
+    """`negobot.sqlite3` in the user's data directory, for every channel's runner."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("negobot")) / "negobot.sqlite3"
 
 
 class StoreError(Exception):
@@ -152,8 +207,12 @@ class SqliteStore:
                     raise StoreUnreadable(f"{self.path} is an SQLite database of another program (tables: "
                                           f"{', '.join(sorted(tables)[:5])}); point --db at a new file")
             while version < SCHEMA_VERSION:
-                for statement in _statements(MIGRATIONS[version]):
-                    self._db.execute(statement)
+                step = MIGRATIONS[version]
+                if callable(step):
+                    step(self._db)
+                else:
+                    for statement in _statements(step):
+                        self._db.execute(statement)
                 version += 1
                 self._db.execute(f"PRAGMA user_version = {version}")
             self._db.execute("COMMIT")
@@ -198,10 +257,10 @@ class SqliteStore:
             self._db.close()
 
     # ---- profiles ---------------------------------------------------------
-    def load_profile(self, merchant_id: int) -> Profile | None:
+    def load_profile(self, merchant_id: MerchantKey) -> Profile | None:
         with self._op() as db:
-            row = db.execute("SELECT locale, locale_chosen, shop, signature, tone FROM profiles WHERE merchant_id = ?",
-                             (merchant_id,)).fetchone()
+            row = db.execute("SELECT locale, locale_chosen, shop, signature, tone FROM profiles "
+                             "WHERE channel = ? AND user_id = ?", split_merchant_key(merchant_id)).fetchone()
         if row is None:
             return None
         return Profile(merchant_id=merchant_id, locale=row[0], locale_chosen=bool(row[1]), shop=row[2],
@@ -210,63 +269,90 @@ class SqliteStore:
     def save_profile(self, profile: Profile) -> None:
         with self._op(write=True) as db:
             db.execute(
-                f"""INSERT INTO profiles (merchant_id, locale, locale_chosen, shop, signature, tone, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, {_NOW})
-                    ON CONFLICT (merchant_id) DO UPDATE SET locale = excluded.locale,
+                f"""INSERT INTO profiles (channel, user_id, locale, locale_chosen, shop, signature, tone, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, {_NOW})
+                    ON CONFLICT (channel, user_id) DO UPDATE SET locale = excluded.locale,
                         locale_chosen = excluded.locale_chosen, shop = excluded.shop,
                         signature = excluded.signature, tone = excluded.tone, updated_at = excluded.updated_at""",
-                (profile.merchant_id, profile.locale, int(profile.locale_chosen), profile.shop, profile.signature,
+                (*split_merchant_key(profile.merchant_id), profile.locale, int(profile.locale_chosen), profile.shop, profile.signature,
                  profile.tone))
 
     # ---- cases ------------------------------------------------------------
-    def new_case_id(self, merchant_id: int) -> int:
+    def new_case_id(self, merchant_id: MerchantKey) -> int:
         with self._op(write=True) as db:
             return db.execute(
-                """INSERT INTO case_counters (merchant_id, last_case_id) VALUES (?, 1)
-                   ON CONFLICT (merchant_id) DO UPDATE SET last_case_id = last_case_id + 1
-                   RETURNING last_case_id""", (merchant_id,)).fetchone()[0]
+                """INSERT INTO case_counters (channel, user_id, last_case_id) VALUES (?, ?, 1)
+                   ON CONFLICT (channel, user_id) DO UPDATE SET last_case_id = last_case_id + 1
+                   RETURNING last_case_id""", split_merchant_key(merchant_id)).fetchone()[0]
 
     _CASE_COLUMNS = ("case_id, scenario, slots, remedy, audience, draft_locale, confidence, alternatives, pending, "
                      "skipped, amount_kind, facts")
 
-    def load_case(self, merchant_id: int, case_id: int) -> Case | None:
+    def load_case(self, merchant_id: MerchantKey, case_id: int) -> Case | None:
         with self._op() as db:
-            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE merchant_id = ? AND case_id = ?",
-                             (merchant_id, case_id)).fetchone()
+            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE channel = ? AND user_id = ? AND case_id = ?",
+                             (*split_merchant_key(merchant_id), case_id)).fetchone()
         return self._case(merchant_id, row)
 
-    def latest_case(self, merchant_id: int) -> Case | None:
+    def latest_case(self, merchant_id: MerchantKey) -> Case | None:
         with self._op() as db:
-            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE merchant_id = ? "
-                             "ORDER BY case_id DESC LIMIT 1", (merchant_id,)).fetchone()
+            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE channel = ? AND user_id = ? "
+                             "ORDER BY case_id DESC LIMIT 1", split_merchant_key(merchant_id)).fetchone()
         return self._case(merchant_id, row)
 
     def save_case(self, case: Case) -> None:
         with self._op(write=True) as db:
             db.execute(
-                f"""INSERT INTO cases (merchant_id, {self._CASE_COLUMNS}, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
-                    ON CONFLICT (merchant_id, case_id) DO UPDATE SET scenario = excluded.scenario,
+                f"""INSERT INTO cases (channel, user_id, {self._CASE_COLUMNS}, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
+                    ON CONFLICT (channel, user_id, case_id) DO UPDATE SET scenario = excluded.scenario,
                         slots = excluded.slots, remedy = excluded.remedy, audience = excluded.audience,
                         draft_locale = excluded.draft_locale, confidence = excluded.confidence,
                         alternatives = excluded.alternatives, pending = excluded.pending,
                         skipped = excluded.skipped, amount_kind = excluded.amount_kind,
                         facts = excluded.facts,
                         updated_at = excluded.updated_at""",
-                (case.merchant_id, case.case_id, case.scenario, json.dumps(case.slots, ensure_ascii=False),
+                (*split_merchant_key(case.merchant_id), case.case_id, case.scenario, json.dumps(case.slots, ensure_ascii=False),
                  case.remedy, case.audience, case.draft_locale, case.confidence,
                  json.dumps(case.alternatives), case.pending, json.dumps(case.skipped), case.amount_kind,
                  json.dumps(case.facts, ensure_ascii=False)))
-            db.execute("DELETE FROM cases WHERE merchant_id = ? AND case_id <= "
-                       "(SELECT MAX(case_id) FROM cases WHERE merchant_id = ?) - ?",
-                       (case.merchant_id, case.merchant_id, self.keep_cases))
+            channel, user_id = split_merchant_key(case.merchant_id)
+            db.execute("DELETE FROM cases WHERE channel = ? AND user_id = ? AND case_id <= "
+                       "(SELECT MAX(case_id) FROM cases WHERE channel = ? AND user_id = ?) - ?",
+                       (channel, user_id, channel, user_id, self.keep_cases))
 
-    def case_count(self, merchant_id: int) -> int:
+    def case_count(self, merchant_id: MerchantKey) -> int:
         with self._op() as db:
-            return db.execute("SELECT COUNT(*) FROM cases WHERE merchant_id = ?", (merchant_id,)).fetchone()[0]
+            return db.execute("SELECT COUNT(*) FROM cases WHERE channel = ? AND user_id = ?",
+                              split_merchant_key(merchant_id)).fetchone()[0]
+
+    # ---- numbered choices (transports without buttons) ----------------------
+    def save_menu(self, merchant_id: MerchantKey, actions: list[str]) -> None:
+        with self._op(write=True) as db:
+            db.execute(f"""INSERT INTO menus (channel, user_id, actions, updated_at) VALUES (?, ?, ?, {_NOW})
+                           ON CONFLICT (channel, user_id) DO UPDATE SET actions = excluded.actions,
+                               updated_at = excluded.updated_at""",
+                       (*split_merchant_key(merchant_id), json.dumps(list(actions))))
+
+    def load_menu(self, merchant_id: MerchantKey) -> list[str]:
+        with self._op() as db:
+            row = db.execute("SELECT actions FROM menus WHERE channel = ? AND user_id = ?",
+                             split_merchant_key(merchant_id)).fetchone()
+        return json.loads(row[0]) if row else []
+
+    # ---- incoming messages already handled ----------------------------------
+    def claim_message(self, key: str, ttl_seconds: float) -> bool:
+        """True for the first claim of `key` until it expires; one transaction, so two processes over
+        the same file cannot both win."""
+        now = time.time()
+        with self._op(write=True) as db:
+            db.execute("DELETE FROM seen_messages WHERE expires_at <= ?", (now,))
+            inserted = db.execute("INSERT OR IGNORE INTO seen_messages (message_key, expires_at) VALUES (?, ?)",
+                                  (key, now + ttl_seconds)).rowcount
+        return inserted == 1
 
     @staticmethod
-    def _case(merchant_id: int, row: tuple | None) -> Case | None:
+    def _case(merchant_id: MerchantKey, row: tuple | None) -> Case | None:
         if row is None:
             return None
         return Case(merchant_id=merchant_id, case_id=row[0], scenario=row[1], slots=json.loads(row[2]),
@@ -291,4 +377,4 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-__all__ = ["SqliteStore", "StoreError", "StoreLocked", "StoreUnreadable", "SCHEMA_VERSION", "MIGRATIONS", "KEEP_CASES"]
+__all__ = ["SqliteStore", "default_db_path", "StoreError", "StoreLocked", "StoreUnreadable", "SCHEMA_VERSION", "MIGRATIONS", "KEEP_CASES"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from typing import Callable, TextIO
 
+from bot.conversation.choices import actions_in_order, awaiting_detail, choice_line, number_buttons, pick
 from bot.conversation.core import Conversation
-from bot.conversation.model import Button, MemoryStore, Reply
+from bot.conversation.model import MemoryStore, Reply, merchant_key
 from bot.engine.drafts import Engine
 
-MERCHANT = 1
+MERCHANT = merchant_key("terminal", "local")
 _RULE = "─" * 40
 
 
@@ -18,23 +19,18 @@ class TerminalChat:
         self.conversation = Conversation(engine, MemoryStore())
         self.out = out
         self.language_code = {"zh_CN": "zh-hans", "zh_TW": "zh-hant", "en": "en"}.get(locale or "", None)
-        self.buttons: list[Button] = []
 
     def show(self, replies: list[Reply]) -> None:
-        self.buttons = []
-        for reply in replies:
+        self.conversation.store.save_menu(MERCHANT, actions_in_order(replies))
+        for reply, choices in zip(replies, number_buttons(replies)):
             if reply.title:
                 self.out.write(f"\n▌ {reply.title}\n")
             if reply.text:
                 self.out.write(reply.text + "\n")
             if reply.draft:
                 self.out.write(f"{_RULE}\n{reply.draft}\n{_RULE}\n")
-            for row in reply.buttons:
-                for button in row:
-                    if button.action is None:
-                        continue    # copy buttons: the draft above is already selectable
-                    self.buttons.append(button)
-                    self.out.write(f"  [{len(self.buttons)}] {button.label}\n")
+            for number, button in choices:
+                self.out.write(f"  {choice_line(number, button.label)}\n")
         self.out.flush()
 
     def handle(self, line: str) -> bool:
@@ -56,19 +52,11 @@ class TerminalChat:
         }
         if command in commands:
             self.show(commands[command]())
-        elif self._button_choice(text) is not None:
-            self.show(c.press(MERCHANT, self._button_choice(text).action, lc))
+        elif (action := pick(text, c.store.load_menu(MERCHANT), awaiting_detail(c.store, MERCHANT))) is not None:
+            self.show(c.press(MERCHANT, action, lc))
         else:
             self.show(c.message(MERCHANT, text, lc))
         return True
-
-    def _button_choice(self, text: str) -> Button | None:
-        digits = text[1:] if text.startswith("#") else text
-        pending = self.conversation.store.latest_case(MERCHANT)
-        if not digits.isdigit() or (not text.startswith("#") and pending is not None and pending.pending):
-            return None     # a bare number answers the open question; #N still picks a button
-        index = int(digits)
-        return self.buttons[index - 1] if 1 <= index <= len(self.buttons) else None
 
 
 def run_chat(engine: Engine, locale: str | None = None, shop: str | None = None, signature: str | None = None,

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.conversation.core import Conversation
-from bot.conversation.model import Reply
+from bot.conversation.model import MerchantKey, Reply, merchant_key
 from bot.conversation.sqlite_store import StoreError
 from bot.telegram.render import render
 
@@ -33,7 +33,7 @@ class TelegramAdapter:
     def install(self, app: Application) -> None:
         only_messages = filters.UpdateType.MESSAGE
         c = self.conversation
-        commands: dict[str, Callable[[int, str, str | None], list[Reply]]] = {
+        commands: dict[str, Callable[[MerchantKey, str, str | None], list[Reply]]] = {
             "start": lambda uid, rest, lc: c.start(uid, lc),
             "help": lambda uid, rest, lc: c.help(uid, lc),
             "scenarios": lambda uid, rest, lc: c.scenarios(uid, lc),
@@ -50,17 +50,18 @@ class TelegramAdapter:
         app.add_error_handler(self.on_error)
 
     # ---- handlers -------------------------------------------------------
-    def _command(self, call: Callable[[int, str, str | None], list[Reply]]):
+    def _command(self, call: Callable[[MerchantKey, str, str | None], list[Reply]]):
         async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             user, text = update.effective_user, update.effective_message.text or ""
             words = text.split(None, 1)
             rest = words[1] if len(words) > 1 else ""
-            await self._answer(update, lambda: call(user.id, rest.strip(), user.language_code))
+            await self._answer(update, lambda: call(_merchant(user.id), rest.strip(), user.language_code))
         return handler
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
-        await self._answer(update, lambda: self.conversation.message(user.id, update.effective_message.text, user.language_code))
+        await self._answer(update, lambda: self.conversation.message(_merchant(user.id), update.effective_message.text,
+                                                                    user.language_code))
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._answer(update, lambda: self.conversation.not_text(update.effective_user.language_code))
@@ -73,7 +74,7 @@ class TelegramAdapter:
             log.info("answerCallbackQuery failed: %s", exc)
         if not query.data:
             return
-        await self._answer(update, lambda: self.conversation.press(user.id, query.data, user.language_code),
+        await self._answer(update, lambda: self.conversation.press(_merchant(user.id), query.data, user.language_code),
                            pressed=query.message if isinstance(query.message, Message) else None)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -121,6 +122,10 @@ class TelegramAdapter:
                 return True
             log.info("could not edit message %s, sending a new one: %s", message.message_id, exc)
             return False
+
+
+def _merchant(user_id: int) -> MerchantKey:
+    return merchant_key("telegram", user_id)
 
 
 __all__ = ["TelegramAdapter"]

@@ -21,7 +21,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.conversation.core import Conversation
-from bot.conversation.sqlite_store import SqliteStore, StoreError
+from bot.conversation.sqlite_store import SqliteStore, StoreError, default_db_path
 from bot.telegram.handlers import TelegramAdapter
 
 log = logging.getLogger("negobot.telegram")
@@ -35,12 +35,6 @@ _MENU_LANGUAGES = {"": "zh_CN", "zh": "zh_CN", "en": "en"}
 
 class StartupError(Exception):
     """One line for the person starting the bot."""
-
-
-def default_db_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("negobot")) / "negobot.sqlite3"
 
 
 def settings(args: argparse.Namespace) -> dict:

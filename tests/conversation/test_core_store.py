@@ -9,7 +9,7 @@ from bot.conversation.model import MAX_ACTION_BYTES, MAX_COPY_CHARS, MemoryStore
 from bot.conversation.sqlite_store import SqliteStore
 from bot.engine.catalogue import LOCALES, UNKNOWN
 
-M = 424242
+M = "telegram:424242"
 
 
 def _actions(replies: list[Reply]) -> list[str]:
@@ -43,7 +43,7 @@ def test_shop_signature_and_buttons_survive_a_restart(engine, tmp_path):
 
 def test_every_button_fits_telegram_limits_even_with_huge_case_ids(engine):
     class BigIds(MemoryStore):
-        def new_case_id(self, merchant_id: int) -> int:
+        def new_case_id(self, merchant_id: str) -> int:
             return super().new_case_id(merchant_id) + 10**15
 
     chat = Conversation(engine, BigIds())

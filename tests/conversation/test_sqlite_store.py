@@ -1,4 +1,4 @@
-"""SqliteStore: persistence, pruning, migration from v1, and refusing files it cannot use."""
+"""SqliteStore: persistence, pruning, migrations from v1 and v4, and refusing files it cannot use."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import pytest
 from bot.conversation.model import Case, Profile
 from bot.conversation.sqlite_store import (MIGRATIONS, SCHEMA_VERSION, SqliteStore, StoreLocked, StoreUnreadable)
 
+T1, T2, T7, T8, T11, T12, T999 = (f"telegram:{n}" for n in (1, 2, 7, 8, 11, 12, 999))
 
-def _case(merchant_id: int, case_id: int, **kw) -> Case:
+
+def _case(merchant_id: str, case_id: int, **kw) -> Case:
     return Case(merchant_id=merchant_id, case_id=case_id, scenario=kw.pop("scenario", "missing_items"),
                 slots=kw.pop("slots", {"quantity": 2, "amount": 9.9, "tracking_number": "SF1409823356721"}), **kw)
 
@@ -21,19 +23,19 @@ def _case(merchant_id: int, case_id: int, **kw) -> Case:
 def test_profiles_and_cases_survive_reopening(tmp_path):
     path = tmp_path / "negobot.sqlite3"
     store = SqliteStore(path)
-    store.save_profile(Profile(merchant_id=7, locale="zh_TW", locale_chosen=True, shop="小鹿家居 <b>&", signature="阿敏", tone="formal"))
-    cid = store.new_case_id(7)
-    store.save_case(_case(7, cid, remedy="partial_refund", audience="platform", draft_locale="en", confidence=0.83,
+    store.save_profile(Profile(merchant_id=T7, locale="zh_TW", locale_chosen=True, shop="小鹿家居 <b>&", signature="阿敏", tone="formal"))
+    cid = store.new_case_id(T7)
+    store.save_case(_case(T7, cid, remedy="partial_refund", audience="platform", draft_locale="en", confidence=0.83,
                           alternatives=["resale_affected"], pending="amount", skipped=["carrier"]))
     store.close()
 
     again = SqliteStore(path)
-    assert again.load_profile(7) == Profile(7, "zh_TW", True, "小鹿家居 <b>&", "阿敏", "formal")
-    case = again.latest_case(7)
-    assert case == again.load_case(7, cid)
+    assert again.load_profile(T7) == Profile(T7, "zh_TW", True, "小鹿家居 <b>&", "阿敏", "formal")
+    case = again.latest_case(T7)
+    assert case == again.load_case(T7, cid)
     assert (case.slots, case.remedy, case.audience, case.draft_locale, case.pending, case.skipped) == (
         {"quantity": 2, "amount": 9.9, "tracking_number": "SF1409823356721"}, "partial_refund", "platform", "en", "amount", ["carrier"])
-    assert again.load_profile(8) is None and again.latest_case(8) is None
+    assert again.load_profile(T8) is None and again.latest_case(T8) is None
     assert again.schema_version() == SCHEMA_VERSION
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -41,13 +43,13 @@ def test_profiles_and_cases_survive_reopening(tmp_path):
 def test_old_cases_are_pruned_and_ids_are_never_reused(tmp_path):
     store = SqliteStore(tmp_path / "db", keep_cases=5)
     for _ in range(12):
-        store.save_case(_case(1, store.new_case_id(1)))
-    store.save_case(_case(2, store.new_case_id(2)))
-    assert store.case_count(1) == 5 and store.case_count(2) == 1
-    assert store.load_case(1, 7) is None and store.load_case(1, 8) is not None
+        store.save_case(_case(T1, store.new_case_id(T1)))
+    store.save_case(_case(T2, store.new_case_id(T2)))
+    assert store.case_count(T1) == 5 and store.case_count(T2) == 1
+    assert store.load_case(T1, 7) is None and store.load_case(T1, 8) is not None
     store.close()
     store = SqliteStore(tmp_path / "db", keep_cases=5)
-    assert store.new_case_id(1) == 13          # a button of pruned case 3 can never reach a new case 3
+    assert store.new_case_id(T1) == 13          # a button of pruned case 3 can never reach a new case 3
 
 
 V1_ROWS = """
@@ -65,23 +67,23 @@ def test_a_v1_file_is_migrated_and_keeps_everything(tmp_path):
     db.close()
 
     store = SqliteStore(path)
-    assert store.schema_version() == SCHEMA_VERSION == 4
-    assert store.load_profile(11) == Profile(11, "en", True, "Deer Home", "Amy", "formal")
-    assert store.load_case(11, 9).skipped == ["carrier"] and store.latest_case(11).case_id == 9
-    assert store.new_case_id(11) == 10 and store.new_case_id(12) == 1
+    assert store.schema_version() == SCHEMA_VERSION == 5
+    assert store.load_profile(T11) == Profile(T11, "en", True, "Deer Home", "Amy", "formal")
+    assert store.load_case(T11, 9).skipped == ["carrier"] and store.latest_case(T11).case_id == 9
+    assert store.new_case_id(T11) == 10 and store.new_case_id(T12) == 1
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(cases)")}
     assert {"updated_at", "amount_kind", "facts"} <= columns
-    assert store.load_case(11, 9).facts == {}             # no facts were read before v4
-    assert store.load_case(11, 3).amount_kind is None      # unknown before v3: drafted as a refund amount
+    assert store.load_case(T11, 9).facts == {}             # no facts were read before v4
+    assert store.load_case(T11, 3).amount_kind is None      # unknown before v3: drafted as a refund amount
 
 
 def test_the_amount_kind_of_a_case_survives_a_restart(tmp_path):
     store = SqliteStore(tmp_path / "db")
-    case = _case(1, store.new_case_id(1))
+    case = _case(T1, store.new_case_id(T1))
     case.amount_kind = "deduction"
     store.save_case(case)
     store.close()
-    assert SqliteStore(tmp_path / "db").load_case(1, case.case_id).amount_kind == "deduction"
+    assert SqliteStore(tmp_path / "db").load_case(T1, case.case_id).amount_kind == "deduction"
 
 
 @pytest.mark.parametrize("content", [
@@ -144,14 +146,108 @@ def test_a_database_locked_by_another_process_gives_a_clear_error_at_start(tmp_p
 def test_a_write_lock_during_the_conversation_fails_one_write_and_loses_nothing(tmp_path):
     path = tmp_path / "negobot.sqlite3"
     store = SqliteStore(path, busy_timeout_ms=100)
-    store.save_profile(Profile(1, shop="甲店"))
-    holder = _hold_lock(path, "BEGIN IMMEDIATE; INSERT INTO profiles (merchant_id, locale) VALUES (999, 'en')")
+    store.save_profile(Profile(T1, shop="甲店"))
+    holder = _hold_lock(path, "BEGIN IMMEDIATE; INSERT INTO profiles (channel, user_id, locale) VALUES ('telegram', '999', 'en')")
     try:
-        assert store.load_profile(1).shop == "甲店"            # reading still works (WAL)
+        assert store.load_profile(T1).shop == "甲店"            # reading still works (WAL)
         with pytest.raises(StoreLocked):
-            store.save_profile(Profile(2, shop="乙店"))
+            store.save_profile(Profile(T2, shop="乙店"))
     finally:
         holder.communicate("")
-    store.save_profile(Profile(2, shop="乙店"))                 # and once the lock is gone, writes work again
-    assert store.load_profile(1).shop == "甲店" and store.load_profile(2).shop == "乙店"
-    assert store.load_profile(999) is None                     # the other process rolled back
+    store.save_profile(Profile(T2, shop="乙店"))                 # and once the lock is gone, writes work again
+    assert store.load_profile(T1).shop == "甲店" and store.load_profile(T2).shop == "乙店"
+    assert store.load_profile(T999) is None                     # the other process rolled back
+
+
+V4_ROWS = """
+INSERT INTO profiles (merchant_id, locale, locale_chosen, shop, signature, tone, updated_at)
+    VALUES (5550001, 'zh_TW', 1, '小鹿家居', '阿敏', 'formal', '2026-11-01T08:00:00Z');
+INSERT INTO profiles (merchant_id, locale, locale_chosen, shop, signature, tone, updated_at)
+    VALUES (-42, 'en', 0, NULL, NULL, 'warm', '2026-11-02T08:00:00Z');
+INSERT INTO cases (merchant_id, case_id, scenario, slots, remedy, audience, draft_locale, confidence, alternatives,
+                   pending, skipped, updated_at, amount_kind, facts)
+    VALUES (5550001, 31, 'missing_items', '{"quantity": 2}', 'partial_refund', 'platform', 'zh_TW', 0.91,
+            '["wrong_item_returned"]', 'amount', '["carrier"]', '2026-11-01T08:01:00Z', 'deduction', '{"item": "杯子"}');
+INSERT INTO case_counters (merchant_id, last_case_id) VALUES (5550001, 33);
+"""
+
+
+def test_a_v4_file_keeps_every_telegram_merchant_as_channel_telegram(tmp_path):
+    path = tmp_path / "v4.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("".join(MIGRATIONS[:4]) + V4_ROWS + "PRAGMA user_version = 4;")
+    db.close()
+
+    store = SqliteStore(path)
+    assert store.schema_version() == 5
+    assert store.load_profile("telegram:5550001") == Profile("telegram:5550001", "zh_TW", True, "小鹿家居", "阿敏", "formal")
+    assert store.load_profile("telegram:-42").locale == "en"
+    case = store.latest_case("telegram:5550001")
+    assert (case.case_id, case.slots, case.remedy, case.audience, case.pending, case.skipped, case.amount_kind, case.facts) == (
+        31, {"quantity": 2}, "partial_refund", "platform", "amount", ["carrier"], "deduction", {"item": "杯子"})
+    assert store.new_case_id("telegram:5550001") == 34             # the counter carried over: no id handed out twice
+    assert store.load_profile("wecom:5550001") is None             # the same id on another channel is someone else
+    rows = sqlite3.connect(path).execute("SELECT channel, user_id FROM profiles ORDER BY user_id").fetchall()
+    assert rows == [("telegram", "-42"), ("telegram", "5550001")]
+
+
+def test_the_same_user_id_on_two_channels_is_two_merchants(tmp_path):
+    store = SqliteStore(tmp_path / "db")
+    store.save_profile(Profile("telegram:123", shop="甲店"))
+    store.save_profile(Profile("wecom:123", shop="乙店"))
+    store.save_profile(Profile("wecom:ZhangSan", locale="en"))
+    assert store.new_case_id("wecom:123") == 1 and store.new_case_id("telegram:123") == 1
+    store.save_case(_case("wecom:123", 1))
+    assert store.latest_case("telegram:123") is None and store.latest_case("wecom:123").case_id == 1
+    assert store.load_profile("telegram:123").shop == "甲店" and store.load_profile("wecom:123").shop == "乙店"
+    assert store.load_profile("wecom:zhangsan") is None           # WeCom UserIDs are kept exactly as sent
+
+
+def test_a_message_id_is_claimed_once_even_across_a_restart(tmp_path):
+    store = SqliteStore(tmp_path / "db")
+    assert store.claim_message("wecom:msg:1456453720", 600) is True
+    assert store.claim_message("wecom:msg:1456453720", 600) is False
+    store.close()
+    again = SqliteStore(tmp_path / "db")
+    assert again.claim_message("wecom:msg:1456453720", 600) is False
+    assert again.claim_message("wecom:msg:1456453721", 600) is True
+    assert again.claim_message("wecom:event:x", -1) is True        # already expired: claimable again
+    assert again.claim_message("wecom:event:x", 600) is True
+
+
+def test_the_choices_last_shown_survive_a_restart(tmp_path):
+    store = SqliteStore(tmp_path / "db")
+    assert store.load_menu("wecom:lisi") == []
+    store.save_menu("wecom:lisi", ["au:1:platform", "nt:1"])
+    store.save_menu("telegram:7", ["ls"])
+    store.close()
+    again = SqliteStore(tmp_path / "db")
+    assert again.load_menu("wecom:lisi") == ["au:1:platform", "nt:1"] and again.load_menu("telegram:7") == ["ls"]
+
+
+def test_the_v5_step_keeps_its_meaning_after_another_migration_that_lands_before_it(tmp_path):
+    """Another branch may add a migration 4 → 5 (a column on cases, a reminders table); put before
+    this one, every row still moves to channel 'telegram' and nothing that branch added is lost."""
+    other = """
+    ALTER TABLE cases ADD COLUMN buyer_answer TEXT;
+    CREATE TABLE reminders (id INTEGER PRIMARY KEY, merchant_id INTEGER NOT NULL, case_id INTEGER NOT NULL,
+                            due_at TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX reminders_due ON reminders (due_at, merchant_id);
+    """
+    path = tmp_path / "v5-other.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("".join(MIGRATIONS[:4]) + V4_ROWS + other + """
+        UPDATE cases SET buyer_answer = '同意' WHERE case_id = 31;
+        INSERT INTO reminders (merchant_id, case_id, due_at) VALUES (5550001, 31, '2026-12-01T08:00:00Z');
+        PRAGMA user_version = 4;""")
+    db.close()
+    db = sqlite3.connect(path)
+    MIGRATIONS[4](db)
+    rows = db.execute("SELECT channel, user_id, case_id, buyer_answer FROM cases").fetchall()
+    assert rows == [("telegram", "5550001", 31, "同意")]
+    db.execute("INSERT INTO reminders (channel, user_id, case_id, due_at) VALUES ('wecom', 'lisi', 1, 'x')")
+    assert db.execute("SELECT id, channel, user_id, due_at, sent FROM reminders ORDER BY id").fetchall() == [
+        (1, "telegram", "5550001", "2026-12-01T08:00:00Z", 0), (2, "wecom", "lisi", "x", 0)]   # id still counts up
+    (index,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'reminders_due'").fetchone()
+    assert "channel, user_id" in index
+    assert db.execute("SELECT channel, user_id, last_case_id FROM case_counters").fetchall() == [("telegram", "5550001", 33)]

@@ -247,3 +247,12 @@ def test_negobot_run_serves_and_stops_cleanly_on_sigterm(api, tmp_path):
         _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0 and "Traceback" not in err
     assert (tmp_path / "bot.sqlite3").exists()
+
+
+async def test_a_telegram_merchant_is_stored_under_channel_telegram(api, db):
+    import sqlite3
+
+    async with RunningBot(api, db) as bot:
+        await bot.handled(api.send_text(77, "/shop 小鹿家居", "zh-hans"))
+    rows = sqlite3.connect(db).execute("SELECT channel, user_id, shop FROM profiles").fetchall()
+    assert rows == [("telegram", "77", "小鹿家居")]
