@@ -187,12 +187,16 @@ class Conversation:
         if case is not None and case.pending:
             value = self._read_answer(case.pending, text)
             if value is not None:
-                case.slots[case.pending] = value
+                if case.pending == "phone":         # a shop setting, kept for every later letter
+                    profile.phone = str(value)
+                    self.store.save_profile(profile)
+                else:
+                    case.slots[case.pending] = value
                 if case.pending == "amount":
                     case.amount_kind = self.engine.slots.extract_details(text)[1] or "refund"
                 case.pending = None
                 self.store.save_case(case)
-                return self._draft_replies(profile, case)
+                return [self._case_reply(profile, case)]
         try:
             description = check_description(text)
         except InputError:
@@ -221,7 +225,7 @@ class Conversation:
             return [self._ask_scenario(profile, case)]
         case.remedy = self._recommended(case)
         self.store.save_case(case)
-        return self._case_replies(profile, case)
+        return [self._case_reply(profile, case)]
 
     def _recommended(self, case: Case) -> str | None:
         options = self.engine.remedy_options(case.scenario, case.facts)
@@ -278,7 +282,7 @@ class Conversation:
         if verb == "sc":
             return self._choose_scenario(profile, case_id, arg)
         case = self.store.load_case(merchant_id, case_id)
-        if case is None or case.scenario == UNKNOWN or case.remedy is None and verb != "nt":
+        if case is None or case.scenario == UNKNOWN or case.remedy is None and verb not in ("nt", "ad"):
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
         catalogue = self.engine.catalogue
         if verb == "rm" and arg in {o.remedy for o in self.engine.remedy_options(case.scenario, case.facts)}:
@@ -294,14 +298,14 @@ class Conversation:
             if case.pending and case.pending not in case.skipped:
                 case.skipped.append(case.pending)
             case.pending = None
-            self.store.save_case(case)
-            return self._draft_replies(profile, case)
+        elif verb == "ad":
+            return [self._case_reply(profile, case, replace=True, full_advice=arg == "1")]
         elif verb == "nt":
             return [self._ask_scenario(profile, case, replace_message=True)]
         else:
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
         self.store.save_case(case)
-        return self._draft_replies(profile, case, replace_message=True)
+        return [self._case_reply(profile, case, replace=True)]
 
     def _choose_scenario(self, profile: Profile, case_id: int, scenario: str) -> list[Reply]:
         _ = translator(profile.locale).gettext
@@ -314,7 +318,7 @@ class Conversation:
         case.scenario, case.confidence, case.pending, case.audience = scenario, None, None, "buyer"
         case.remedy = self._recommended(case)
         self.store.save_case(case)
-        return self._case_replies(profile, case)
+        return [self._case_reply(profile, case, replace=bool(case_id))]   # a case's own question: answered in place
 
     # ---- replies --------------------------------------------------------
     def _unknown_reply(self, profile: Profile, case: Case) -> Reply:
@@ -339,7 +343,11 @@ class Conversation:
         text = _("Which of these is it?") if replace_message else _("I'm not sure which case this is. Which of these is it?")
         return Reply(text=text, buttons=rows)
 
-    def _case_replies(self, profile: Profile, case: Case) -> list[Reply]:
+    def _case_reply(self, profile: Profile, case: Case, replace: bool = False, full_advice: bool = False) -> Reply:
+        """The whole answer to a description in one message: the case, the platform action in a line,
+        the recommendation, its draft (or the one the merchant switched to), the first detail it still
+        needs as a question, and buttons for the rest (other drafts, advice in full, audiences, tone,
+        language), which edit this same message."""
         _ = translator(profile.locale).gettext
         catalogue = self.engine.catalogue
         scenario = catalogue.scenario(case.scenario)
@@ -356,14 +364,48 @@ class Conversation:
             lines.append(_("What I read: {facts}").format(facts=read))
         advice = self.engine.advice(case.scenario, locale)
         lines.append(_("On the platform: {action}").format(action=advice[0]))
-        lines.extend(f"• {item}" for item in advice[1:])
+        if full_advice:
+            lines.extend(f"• {item}" for item in advice[1:])
         options = self.engine.remedy_options(case.scenario, case.facts)
         if options:
             lines.append(_("Recommended: {remedy} — {why}").format(
                 remedy=catalogue.remedy(options[0].remedy).title[locale], why=options[0].why[locale]))
-        if case.remedy is None:
-            return [Reply(title=head, text="\n".join(lines))]
-        return [Reply(title=head, text="\n".join(lines)), *self._draft_replies(profile, case)]
+        draft_text, question, asking = None, None, False
+        if case.remedy is not None:
+            remedy = catalogue.remedy(case.remedy)
+            lines += ["", f"▸ {_(_AUDIENCE_LABELS[case.audience])} · {remedy.title[locale]}"]
+            if not options or case.remedy != options[0].remedy:
+                lines.append(remedy.summary[locale])
+            draft = self._write(profile, case)
+            if draft is None:
+                lines.append(_("Sorry, that draft could not be written. The team has been told; try another remedy or language."))
+            else:
+                draft_text = draft.text
+                if case.audience == "platform":
+                    lines.append(_("{length} characters (keep platform notes within 200).").format(length=len(draft.text)))
+                if draft.reading:
+                    lines += [_("The letter goes to a mainland carrier, so it is in Simplified Chinese. In your language:"),
+                              draft.reading]
+                missing = [slot for slot in _ASKED if slot in draft.missing and slot not in case.skipped]
+                pending = missing[0] if missing else None
+                if pending != case.pending:
+                    case.pending = pending
+                    self.store.save_case(case)
+                if pending:
+                    question, asking = "❓ " + _(_SLOT_QUESTIONS[pending]), True
+        return Reply(title=head, text="\n".join(lines), draft=draft_text, footer=question,
+                     buttons=self._case_buttons(profile, case, draft_text, options, asking, full_advice), replace=replace)
+
+    def _write(self, profile: Profile, case: Case):
+        """The draft the case is on, with the merchant's settings; None when its pack is broken."""
+        settings = MerchantSettings(shop=profile.shop, signature=profile.signature, tone=profile.tone)
+        slots = {**case.slots, "phone": profile.phone} if profile.phone else case.slots
+        try:
+            pack = load_pack(case.draft_locale)
+            return self.engine.draft(case.scenario, case.remedy, case.audience, slots, pack, settings,
+                                     amount_kind=case.amount_kind, facts=case.facts)
+        except PackError:
+            return None
 
     def _fact_summary(self, profile: Profile, case: Case) -> str:
         """The facts read from the description, in the merchant's language, so a misreading shows."""
@@ -392,53 +434,32 @@ class Conversation:
             parts.append(f"{_(_SLOT_LABELS[key])} {value}")
         return " · ".join(parts)
 
-    def _draft_replies(self, profile: Profile, case: Case, replace_message: bool = False) -> list[Reply]:
-        _ = translator(profile.locale).gettext
-        catalogue = self.engine.catalogue
-        remedy = catalogue.remedy(case.remedy)
-        settings = MerchantSettings(shop=profile.shop, signature=profile.signature, tone=profile.tone)
-        try:
-            pack = load_pack(case.draft_locale)
-            draft = self.engine.draft(case.scenario, remedy.id, case.audience, case.slots, pack, settings,
-                                      amount_kind=case.amount_kind, facts=case.facts)
-        except PackError:
-            return [Reply(text=_("Sorry, that draft could not be written. The team has been told; try another remedy or language."))]
-        title = f"{_(_AUDIENCE_LABELS[case.audience])} · {remedy.title[profile.locale]}"
-        text = remedy.summary[profile.locale]
-        if case.audience == "platform":
-            text += "\n" + _("{length} characters (keep platform notes within 200).").format(length=len(draft.text))
-        if draft.reading:
-            text += "\n" + _("The letter goes to a mainland carrier, so it is in Simplified Chinese. In your language:") \
-                + "\n" + draft.reading
-        reply = Reply(title=title, text=text, draft=draft.text, buttons=self._draft_buttons(profile, case, draft.text),
-                      replace=replace_message)
-        replies = [reply]
-        missing = [slot for slot in _ASKED if slot in draft.missing and slot not in case.skipped]
-        if missing:
-            case.pending = missing[0]
-            self.store.save_case(case)
-            replies.append(Reply(text=_(_SLOT_QUESTIONS[case.pending]),
-                                 buttons=[[Button(_("Skip"), action=f"sk:{case.case_id}")]]))
-        return replies
-
-    def _draft_buttons(self, profile: Profile, case: Case, draft: str) -> list[list[Button]]:
+    def _case_buttons(self, profile: Profile, case: Case, draft: str | None, options, asking: bool,
+                      full_advice: bool) -> list[list[Button]]:
         _ = translator(profile.locale).gettext
         catalogue = self.engine.catalogue
         cid = case.case_id
         rows: list[list[Button]] = []
-        if len(draft) <= MAX_COPY_CHARS:
+        if draft is not None and len(draft) <= MAX_COPY_CHARS:
             rows.append([Button(_("Copy draft"), copy_text=draft)])
-        audiences = [a for a in catalogue.remedy(case.remedy).audiences if a != case.audience]
-        if audiences:
-            rows.append([Button(_(_AUDIENCE_LABELS[a]), action=f"au:{cid}:{a}") for a in audiences])
-        for option in self.engine.remedy_options(case.scenario, case.facts):
-            if option.remedy != case.remedy:
-                rows.append([Button("↪ " + catalogue.remedy(option.remedy).title[profile.locale], action=f"rm:{cid}:{option.remedy}")])
-        other_tone = "formal" if profile.tone == "warm" else "warm"
-        tone_label = _("Tone: formal") if other_tone == "formal" else _("Tone: warm")
-        rows.append([Button(tone_label, action=f"tn:{cid}:{other_tone}")]
-                    + [Button(LOCALE_NAMES[loc], action=f"dl:{cid}:{loc}") for loc in LOCALES if loc != case.draft_locale])
-        rows.append([Button(_("Not this case"), action=f"nt:{cid}")])
+        if asking:
+            rows.append([Button(_("Skip"), action=f"sk:{cid}")])
+        if case.remedy is not None:
+            audiences = [a for a in catalogue.remedy(case.remedy).audiences if a != case.audience]
+            if audiences:
+                rows.append([Button(_(_AUDIENCE_LABELS[a]), action=f"au:{cid}:{a}") for a in audiences])
+            for option in options:
+                if option.remedy != case.remedy:
+                    rows.append([Button("↪ " + catalogue.remedy(option.remedy).title[profile.locale],
+                                        action=f"rm:{cid}:{option.remedy}")])
+        advice = (Button(_("Less advice"), action=f"ad:{cid}:0") if full_advice
+                  else Button(_("Advice in full"), action=f"ad:{cid}:1"))
+        rows.append([advice, Button(_("Not this case"), action=f"nt:{cid}")])
+        if case.remedy is not None:
+            other_tone = "formal" if profile.tone == "warm" else "warm"
+            tone_label = _("Tone: formal") if other_tone == "formal" else _("Tone: warm")
+            rows.append([Button(tone_label, action=f"tn:{cid}:{other_tone}")]
+                        + [Button(LOCALE_NAMES[loc], action=f"dl:{cid}:{loc}") for loc in LOCALES if loc != case.draft_locale])
         return rows
 
     def _language_row(self, profile: Profile, all_: bool = False) -> list[Button]:

@@ -50,6 +50,7 @@ class Reply:
     text: str                                   # plain text; the transport escapes it
     title: str | None = None                    # shown emphasised above the text
     draft: str | None = None                    # the draft alone, shown as a tap-to-copy block
+    footer: str | None = None                   # plain text shown after the draft (a question about it)
     buttons: list[list[Button]] = field(default_factory=list)
     replace: bool = False                       # may replace the message whose button was pressed
 
@@ -62,6 +63,7 @@ class Profile:
     shop: str | None = None
     signature: str | None = None
     tone: str = "warm"
+    phone: str | None = None        # the shop's contact phone, for carrier letters (/phone)
 
 
 @dataclass

@@ -126,6 +126,10 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 4 → 5: one merchant, one identity per channel (see _key_merchants_by_channel).
     _key_merchants_by_channel,
+    # 5 → 6: the shop's contact phone, which carrier letters give (/phone); NULL: not set.
+    """
+    ALTER TABLE profiles ADD COLUMN phone TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _OWN_TABLES = {"profiles", "cases", "case_counters", "seen_messages", "menus"}
@@ -259,23 +263,24 @@ class SqliteStore:
     # ---- profiles ---------------------------------------------------------
     def load_profile(self, merchant_id: MerchantKey) -> Profile | None:
         with self._op() as db:
-            row = db.execute("SELECT locale, locale_chosen, shop, signature, tone FROM profiles "
+            row = db.execute("SELECT locale, locale_chosen, shop, signature, tone, phone FROM profiles "
                              "WHERE channel = ? AND user_id = ?", split_merchant_key(merchant_id)).fetchone()
         if row is None:
             return None
         return Profile(merchant_id=merchant_id, locale=row[0], locale_chosen=bool(row[1]), shop=row[2],
-                       signature=row[3], tone=row[4])
+                       signature=row[3], tone=row[4], phone=row[5])
 
     def save_profile(self, profile: Profile) -> None:
         with self._op(write=True) as db:
             db.execute(
-                f"""INSERT INTO profiles (channel, user_id, locale, locale_chosen, shop, signature, tone, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, {_NOW})
+                f"""INSERT INTO profiles (channel, user_id, locale, locale_chosen, shop, signature, tone, phone, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
                     ON CONFLICT (channel, user_id) DO UPDATE SET locale = excluded.locale,
                         locale_chosen = excluded.locale_chosen, shop = excluded.shop,
-                        signature = excluded.signature, tone = excluded.tone, updated_at = excluded.updated_at""",
+                        signature = excluded.signature, tone = excluded.tone, phone = excluded.phone,
+                        updated_at = excluded.updated_at""",
                 (*split_merchant_key(profile.merchant_id), profile.locale, int(profile.locale_chosen), profile.shop, profile.signature,
-                 profile.tone))
+                 profile.tone, profile.phone))
 
     # ---- cases ------------------------------------------------------------
     def new_case_id(self, merchant_id: MerchantKey) -> int:

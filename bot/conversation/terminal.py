@@ -29,6 +29,8 @@ class TerminalChat:
                 self.out.write(reply.text + "\n")
             if reply.draft:
                 self.out.write(f"{_RULE}\n{reply.draft}\n{_RULE}\n")
+            if reply.footer:
+                self.out.write(reply.footer + "\n")
             for number, button in choices:
                 self.out.write(f"  {choice_line(number, button.label)}\n")
         self.out.flush()

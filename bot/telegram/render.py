@@ -38,6 +38,8 @@ def render(reply: Reply, limit: int = MAX_MESSAGE) -> list[Part]:
         blocks.append(("t", reply.text))
     if reply.draft:
         blocks.append(("pre", reply.draft))
+    if reply.footer:
+        blocks.append(("t", reply.footer))
     if not blocks:
         blocks.append(("t", "…"))
     pieces = [_wrap(kind, piece) for kind, text in blocks for piece in _split(kind, text, limit)]

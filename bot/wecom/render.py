@@ -49,6 +49,8 @@ def render(replies: Sequence[Reply], locale: str, limit: int = MAX_BYTES) -> lis
         if head:
             blocks.append((False, "\n".join(head)))
         blocks.extend((True, part) for part in draft_parts)
+        if reply.footer:
+            blocks.append((False, reply.footer))
         if choices:
             lines = [choice_line(n, button.label) for n, button in choices]
             if choices[0][0] == 1:

@@ -67,7 +67,7 @@ def test_a_v1_file_is_migrated_and_keeps_everything(tmp_path):
     db.close()
 
     store = SqliteStore(path)
-    assert store.schema_version() == SCHEMA_VERSION == 5
+    assert store.schema_version() == SCHEMA_VERSION == 6
     assert store.load_profile(T11) == Profile(T11, "en", True, "Deer Home", "Amy", "formal")
     assert store.load_case(T11, 9).skipped == ["carrier"] and store.latest_case(T11).case_id == 9
     assert store.new_case_id(T11) == 10 and store.new_case_id(T12) == 1
@@ -179,7 +179,7 @@ def test_a_v4_file_keeps_every_telegram_merchant_as_channel_telegram(tmp_path):
     db.close()
 
     store = SqliteStore(path)
-    assert store.schema_version() == 5
+    assert store.schema_version() == SCHEMA_VERSION
     assert store.load_profile("telegram:5550001") == Profile("telegram:5550001", "zh_TW", True, "小鹿家居", "阿敏", "formal")
     assert store.load_profile("telegram:-42").locale == "en"
     case = store.latest_case("telegram:5550001")

@@ -43,8 +43,8 @@ async def test_a_simplified_chinese_merchant_gets_a_polite_draft_and_working_but
         assert "用一条消息说说退货遇到了什么问题" in welcome.text and "SF1409823356721" in welcome.text
 
         await bot.handled(api.send_text(1, DESCRIPTION, "zh-hans"))
-        summary, draft = api.chat(1)[1:]
-        assert summary.text.startswith("退货物流单号有误") and "平台操作" in summary.text
+        (draft,) = api.chat(1)[1:]                               # one message per description
+        assert draft.text.startswith("退货物流单号有误") and "平台操作" in draft.text and "推荐" in draft.text
         text = pre_block(draft)
         assert "SF1409823356721" in text and "您好" in text and ("感谢" in text or "麻烦" in text)
         assert not TRADITIONAL_ONLY & set(text) and "拒绝" not in text
@@ -57,7 +57,8 @@ async def test_a_simplified_chinese_merchant_gets_a_polite_draft_and_working_but
         assert len(press) == 1 and api.answered(press[0].params["callback_query_id"])
         edited = api.chat(1)[-1]
         assert edited.message_id == draft.message_id             # edited in place, not a new message
-        assert edited.text.startswith("协商描述") and "SF1409823356721" in pre_block(edited)
+        assert edited.text.startswith("退货物流单号有误") and "▸ 协商描述" in edited.text
+        assert "SF1409823356721" in pre_block(edited) and len(api.chat(1)) == 2
         assert len(pre_block(edited)) <= 200
 
         await bot.handled(api.press(1, draft.message_id, "nt:1"))
@@ -76,7 +77,7 @@ async def test_traditional_and_english_merchants_get_their_own_language(api, db)
         tw_draft, en_draft = pre_block(draft_message(api, 2)), pre_block(draft_message(api, 3))
         assert "SF1409823356721" in tw_draft and "您好" in tw_draft and TRADITIONAL_ONLY & set(tw_draft)
         assert "SF1409823356721" in en_draft and not re.search(r"[\u4e00-\u9fff]", en_draft)
-        assert draft_message(api, 3).text.startswith("Message to the buyer")
+        assert "▸ Message to the buyer" in draft_message(api, 3).text and len(en) == 2
         commands = {c.params.get("language_code"): c.params["commands"] for c in api.calls_to("setMyCommands")}
         assert commands["en"][0]["description"] == "What negobot does, with an example"
     assert not api.errors()
@@ -150,21 +151,26 @@ async def test_429_delays_replies_but_loses_none(api, db):
         took = time.monotonic() - started
     limited = [c for c in api.calls_to("sendMessage") if c.error]
     assert len(limited) == 3 and took >= 1.0
-    assert len(api.chat(7)) == 2 and "SF1409823356721" in pre_block(draft_message(api, 7))
+    assert len(api.chat(7)) == 1 and "SF1409823356721" in pre_block(draft_message(api, 7))
     assert api.chat(8)[0].text.startswith("How to use negobot")
 
 
 async def test_a_missing_detail_is_asked_for_and_can_be_given_or_skipped(api, db):
     async with RunningBot(api, db) as bot:
         await bot.handled(api.send_text(9, "退回来的衣服洗过了，吊牌也剪了，想部分退款", "zh-hans"))
-        question = api.chat(9)[-1]
-        assert "还缺退款金额" in question.text and buttons(question) == ["sk:1"]
+        (question,) = api.chat(9)                                # the question is in the answer itself
+        assert "【退款金额】" in pre_block(question)
+        assert question.text.rstrip().endswith("或点「跳过」先保留占位符。") and "还缺退款金额" in question.text
+        assert buttons(question)[0] == "sk:1"
         await bot.handled(api.send_text(9, "20", "zh-hans"))
-        assert "¥20.00" in pre_block(draft_message(api, 9))
+        assert len(api.chat(9)) == 2 and "¥20.00" in pre_block(draft_message(api, 9))
+        assert "还缺" not in api.chat(9)[-1].text and "sk:1" not in buttons(api.chat(9)[-1])
 
         await bot.handled(api.send_text(9, "退回来的衣服洗过了，吊牌也剪了，想部分退款", "zh-hans"))
-        await bot.handled(api.press(9, api.chat(9)[-1].message_id, "sk:2"))
-        assert "【退款金额】" in pre_block(draft_message(api, 9))
+        asked = api.chat(9)[-1]
+        await bot.handled(api.press(9, asked.message_id, "sk:2"))
+        assert api.chat(9)[-1].message_id == asked.message_id and len(api.chat(9)) == 3     # skipped in place
+        assert "【退款金额】" in pre_block(draft_message(api, 9)) and "sk:2" not in buttons(api.chat(9)[-1])
     assert not api.errors()
 
 
@@ -177,8 +183,8 @@ async def test_scenarios_browse_to_any_template_and_photos_get_a_hint(api, db):
         draft = draft_message(api, 10)
         assert "au:1:carrier" in buttons(draft)
         await bot.handled(api.press(10, draft.message_id, "au:1:carrier"))
-        assert draft.text.startswith("给快递公司的索赔函")               # edited in place
-        assert "涉及的件数" in api.chat(10)[-1].text and buttons(api.chat(10)[-1]) == ["sk:1"]   # the letter's first gap
+        assert "▸ 给快递公司的索赔函" in draft.text and len(api.chat(10)) == 2    # edited in place
+        assert "涉及的件数" in draft.text and buttons(draft)[0] == "sk:1"        # the letter's first gap, asked in it
         await bot.handled(api.send_photo(10, "en"), api.send_text(10, "/nonsense", "en"))
         assert "I can only read text" in api.chat(10)[-2].text
         assert api.chat(10)[-1].text.startswith("How to use negobot")
@@ -213,15 +219,15 @@ async def test_replies_are_never_rejected_even_when_long(api, db, monkeypatch):
     from bot.conversation import core
 
     long_draft = "\n".join(f"第{i}行：亲，您好～ <b>&amp; {{{{ x }}}}" + "很长的说明" * 10 for i in range(120))
-    real = core.Conversation._draft_replies
+    real = core.Conversation._case_reply
 
-    def huge(self, profile, case, replace_message=False):
-        replies = real(self, profile, case, replace_message)
-        replies[0].draft = long_draft
-        replies[0].buttons = [row for row in replies[0].buttons if row[0].action]
-        return replies
+    def huge(self, profile, case, *args, **kwargs):
+        reply = real(self, profile, case, *args, **kwargs)
+        reply.draft = long_draft
+        reply.buttons = [row for row in reply.buttons if row[0].action]
+        return reply
 
-    monkeypatch.setattr(core.Conversation, "_draft_replies", huge)
+    monkeypatch.setattr(core.Conversation, "_case_reply", huge)
     async with RunningBot(api, db) as bot:
         await bot.handled(api.send_text(13, DESCRIPTION, "zh-hans"))
         parts = [m for m in api.chat(13) if "<pre>" in m.html]
