@@ -42,12 +42,16 @@ _SLOT_QUESTIONS = {
     "carrier": N_("This draft needs the carrier. Reply with its name (for example 顺丰 or 中通), or tap Skip to keep the placeholder."),
     "tracking_number": N_("This draft needs the return tracking number. Reply with it, or tap Skip to keep the placeholder."),
     "order_id": N_("This draft needs the order number. Reply with it, or tap Skip to keep the placeholder."),
+    "phone": N_("This carrier letter needs your contact phone. Reply with it (for example 13800138000); I'll keep it for later letters (change it with /phone). Or tap Skip to keep the placeholder."),
 }
 _BARE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{5,38}$")
 # Details the bot asks for when a draft shows them as placeholders, in this order; the others
-# (dates, insurance, phone, order number) stay visible placeholders in the letter.
-_ASKED = ("amount", "quantity", "carrier", "tracking_number", "time_frame", "value")
+# (dates, insurance, order number) stay visible placeholders in the letter. The phone is the shop's
+# (/phone), so an answer to its question is kept in the profile for every later letter.
+_ASKED = ("amount", "quantity", "carrier", "tracking_number", "time_frame", "value", "phone")
 MAX_TIME_FRAME_CHARS = 20
+MAX_PHONE_CHARS = 24
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]*[0-9]$")
 
 
 class Conversation:
@@ -90,12 +94,15 @@ class Conversation:
             _("/lang — interface and draft language"),
             _("/shop NAME — the shop name drafts use"),
             _("/sign TEXT — the signature drafts end with"),
+            _("/phone NUMBER — the contact phone carrier letters give"),
         ]
         settings = []
         if profile.shop:
             settings.append(_("Shop: {shop}").format(shop=profile.shop))
         if profile.signature:
             settings.append(_("Signature: {signature}").format(signature=profile.signature))
+        if profile.phone:
+            settings.append(_("Phone: {phone}").format(phone=profile.phone))
         if settings:
             lines += ["", *settings]
         return "\n".join(lines)
@@ -147,6 +154,20 @@ class Conversation:
         self.store.save_profile(profile)
         return [Reply(text=_("Drafts will be signed: {signature}").format(signature=text))]
 
+    def set_phone(self, merchant_id: MerchantKey, number: str, language_code: str | None = None) -> list[Reply]:
+        profile = self.profile(merchant_id, language_code)
+        _ = translator(profile.locale).gettext
+        number = " ".join(number.split())
+        if not number:
+            current = profile.phone or _("(not set)")
+            return [Reply(text=_("Usage: /phone NUMBER — the phone carrier letters give, for example /phone 13800138000. Now: {phone}").format(phone=current))]
+        phone = _phone(number)
+        if phone is None:
+            return [Reply(text=_("That doesn't look like a phone number: use digits, spaces, - or a leading +, within {limit} characters.").format(limit=MAX_PHONE_CHARS))]
+        profile.phone = phone
+        self.store.save_profile(profile)
+        return [Reply(text=_("Carrier letters will give the contact phone: {phone}").format(phone=phone))]
+
     # ---- what every transport needs besides the conversation -------------
     @staticmethod
     def command_menu(locale: str) -> list[tuple[str, str]]:
@@ -159,6 +180,7 @@ class Conversation:
             ("lang", _("Interface and draft language")),
             ("shop", _("Set the shop name drafts use")),
             ("sign", _("Set the signature drafts end with")),
+            ("phone", _("Set the phone carrier letters give")),
         ]
 
     @staticmethod
@@ -248,6 +270,8 @@ class Conversation:
         if slot in found:
             return found[slot]
         bare = text.rstrip("。.!！ ")
+        if slot == "phone":
+            return _phone(bare)
         if slot == "time_frame":
             return bare if 0 < len(bare) <= MAX_TIME_FRAME_CHARS else None
         if slot in ("amount", "value"):
@@ -464,6 +488,13 @@ class Conversation:
 
     def _language_row(self, profile: Profile, all_: bool = False) -> list[Button]:
         return [Button(LOCALE_NAMES[loc], action=f"lg:{loc}") for loc in LOCALES if all_ or loc != profile.locale]
+
+
+def _phone(text: str) -> str | None:
+    """A phone number as the merchant wrote it (digits, spaces, -, a leading +), or None."""
+    text = " ".join(text.split())
+    digits = sum(ch.isdigit() for ch in text)
+    return text if len(text) <= MAX_PHONE_CHARS and _PHONE.match(text) and 5 <= digits <= 20 else None
 
 
 def _match_locale(choice: str) -> str | None:

@@ -51,6 +51,7 @@ class TerminalChat:
             "/lang": lambda: c.language(MERCHANT, rest or None, lc),
             "/shop": lambda: c.set_shop(MERCHANT, rest, lc),
             "/sign": lambda: c.set_signature(MERCHANT, rest, lc),
+            "/phone": lambda: c.set_phone(MERCHANT, rest, lc),
         }
         if command in commands:
             self.show(commands[command]())

@@ -40,6 +40,7 @@ class TelegramAdapter:
             "lang": lambda uid, rest, lc: c.language(uid, rest or None, lc),
             "shop": lambda uid, rest, lc: c.set_shop(uid, rest, lc),
             "sign": lambda uid, rest, lc: c.set_signature(uid, rest, lc),
+            "phone": lambda uid, rest, lc: c.set_phone(uid, rest, lc),
         }
         for name, call in commands.items():
             app.add_handler(CommandHandler(name, self._command(call), filters=only_messages))

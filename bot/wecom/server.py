@@ -116,6 +116,7 @@ class WecomChannel:
             "/lang": lambda: c.language(key, rest or None),
             "/shop": lambda: c.set_shop(key, rest),
             "/sign": lambda: c.set_signature(key, rest),
+            "/phone": lambda: c.set_phone(key, rest),
         }
         if command.lower() in commands:
             return commands[command.lower()]()
