@@ -14,7 +14,7 @@ from typing import Callable
 
 from telegram import Bot, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.conversation.core import Conversation
@@ -111,7 +111,15 @@ class TelegramAdapter:
                     parts = parts[1:]
                 pressed = None          # one reply replaces the pressed message; the rest are new
             for part in parts:
-                await bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.markup)
+                try:
+                    await bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.markup)
+                except NetworkError as exc:
+                    if isinstance(exc, BadRequest):
+                        raise
+                    # Retried where that was safe (bot.telegram.retry); what is left may or may not have
+                    # arrived, so nothing more is sent (no second copy, no "went wrong" on top of it).
+                    log.warning("a reply to chat %s may not have been delivered: %s", chat_id, exc)
+                    return
 
     @staticmethod
     async def _edit(message: Message, part) -> bool:

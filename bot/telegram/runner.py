@@ -23,6 +23,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot.conversation.core import Conversation
 from bot.conversation.sqlite_store import SqliteStore, StoreError, default_db_path
 from bot.telegram.handlers import TelegramAdapter
+from bot.telegram.retry import RetryingRateLimiter
 
 log = logging.getLogger("negobot.telegram")
 
@@ -44,18 +45,34 @@ def settings(args: argparse.Namespace) -> dict:
     if not TOKEN_PATTERN.fullmatch(token):
         raise StartupError("the bot token is malformed: expected digits, a colon and at least 30 letters, "
                            "digits, - or _ (like 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11), as @BotFather gives it")
-    base_url = (getattr(args, "base_url", None) or os.environ.get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
+    given = (getattr(args, "base_url", None) or os.environ.get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL).strip()
+    base_url, form = api_root(given)
     if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
-        raise StartupError(f"the Bot API base URL {base_url!r} is not an http(s) URL")
+        raise StartupError(f"the Bot API base URL {given!r} is not an http(s) URL")
     db = getattr(args, "db", None) or os.environ.get("NEGOBOT_DB") or default_db_path()
     webhook_url = getattr(args, "webhook_url", None)
     if webhook_url and urlsplit(webhook_url).scheme not in ("http", "https"):
         raise StartupError(f"the webhook URL {webhook_url!r} is not an http(s) URL")
     return {
-        "token": token, "base_url": base_url, "db": Path(db).expanduser(), "webhook_url": webhook_url,
+        "token": token, "base_url": base_url, "base_url_form": form, "db": Path(db).expanduser(), "webhook_url": webhook_url,
         "listen": getattr(args, "listen", None) or "127.0.0.1", "port": getattr(args, "port", None) or 8443,
         "secret_token": getattr(args, "secret_token", None) or os.environ.get("TELEGRAM_WEBHOOK_SECRET"),
     }
+
+
+def api_root(url: str) -> tuple[str, str]:
+    """The Bot API server's root for a base URL given either as that root (``https://api.telegram.org``,
+    as the Bot API docs and a self-hosted telegram-bot-api print it) or in python-telegram-bot's own
+    form with ``/bot`` on the end (``https://api.telegram.org/bot``, PTB's ``base_url``), and which
+    form it was. A token pasted after ``/bot`` is dropped (the token comes from TELEGRAM_BOT_TOKEN)."""
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    path = parts.path
+    match = re.search(r"/bot(\d+:[A-Za-z0-9_-]*)?$", path)
+    if match:
+        root = url[: len(url) - len(path)] + path[: match.start()]
+        return root, "python-telegram-bot's …/bot form" + (" (the token after it ignored)" if match.group(1) else "")
+    return url, "a Bot API server root"
 
 
 def build_application(token: str, base_url: str, store, *, engine=None, rate_limiter: AIORateLimiter | None = None,
@@ -71,7 +88,7 @@ def build_application(token: str, base_url: str, store, *, engine=None, rate_lim
         .token(token)
         .base_url(f"{base_url}/bot")
         .base_file_url(f"{base_url}/file/bot")
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=MAX_RETRIES))
+        .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=MAX_RETRIES))
         .concurrent_updates(True)
         .get_updates_read_timeout(poll_timeout + 10)
         .post_init(_set_commands)
@@ -107,6 +124,7 @@ def _run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise StartupError(str(exc)) from None
     app = build_application(config["token"], config["base_url"], store)
+    log.info("Bot API at %s (the base URL was given as %s)", config["base_url"], config["base_url_form"])
     try:
         if config["webhook_url"]:
             app.run_webhook(listen=config["listen"], port=config["port"],
