@@ -14,6 +14,12 @@ with Telegram's error JSON:
 - an unknown token → 401 Unauthorized; an unknown method → 404;
 - and, on request, 429 "Too Many Requests: retry after N" for the first N sendMessage calls.
 
+Network trouble, on request: ``drops[method] = N`` carries out the next N calls of that method and
+then closes the connection without an answer (the client cannot tell whether it was done), and
+``outage_after(user_id, seconds)`` takes the whole server off the network right after it has handed
+out an update from that user — the port refuses connections and idle keep-alive connections are closed — and
+brings it back on the same port ``seconds`` later.
+
 Used by tests/telegram and by benchmarks/bot_throughput.py (imported by path).
 """
 
@@ -22,6 +28,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -127,6 +134,7 @@ class FakeBotApi:
     rate_limit_sends: int = 0       # answer this many sendMessage calls with 429
     retry_after: int = 1
     send_delay: float = 0.0         # seconds each sendMessage takes (a slow network)
+    drops: dict[str, int] = field(default_factory=dict)   # method → calls to carry out, then drop unanswered
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
@@ -138,6 +146,9 @@ class FakeBotApi:
         self._open_queries: set[str] = set()
         self._closed = False
         self._server: ThreadingHTTPServer | None = None
+        self._connections: set[socket.socket] = set()
+        self._outage: tuple[int, float] | None = None
+        self.outages = 0
 
     # ---- lifecycle -------------------------------------------------------
     def start(self) -> "FakeBotApi":
@@ -155,13 +166,49 @@ class FakeBotApi:
             def log_message(self, *args) -> None:
                 pass
 
+            def setup(self) -> None:
+                super().setup()
+                with api._lock:
+                    api._connections.add(self.connection)
+
+            def finish(self) -> None:
+                with api._lock:
+                    api._connections.discard(self.connection)
+                super().finish()
+
         class Server(ThreadingHTTPServer):
             request_queue_size = 256        # many clients at once, like the real API
             daemon_threads = True
+            allow_reuse_address = True
 
-        self._server = Server(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._server_class = Server
+        self._handler_class = Handler
+        self._serve(("127.0.0.1", 0))
         return self
+
+    def _serve(self, address) -> None:
+        self._server = self._server_class(address, self._handler_class)
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def outage_after(self, user_id: int, seconds: float) -> None:
+        """Go off the network for `seconds` right after handing out the next update from `user_id`."""
+        self._outage = (user_id, seconds)
+
+    def _go_down(self, seconds: float, spare: socket.socket) -> None:
+        address = self._server.server_address[:2]
+        self._server.shutdown()
+        self._server.server_close()         # the port now refuses connections
+        with self._lock:
+            idle = [c for c in self._connections if c is not spare]
+        for conn in idle:                   # keep-alive connections the client would reuse
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.outages += 1
+        time.sleep(seconds)
+        if not self._closed:
+            self._serve(address)
 
     def stop(self) -> None:
         with self._lock:
@@ -282,6 +329,16 @@ class FakeBotApi:
             if exc.retry_after is not None:
                 reply["parameters"] = {"retry_after": exc.retry_after}
             status = exc.code
+        if status == 200 and self.drops.get(method, 0) > 0:
+            with self._lock:
+                self.drops[method] -= 1
+            call.error = "connection dropped after the call was carried out"
+            request.close_connection = True
+            try:
+                request.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
         data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
         try:
             request.send_response(status)
@@ -289,8 +346,14 @@ class FakeBotApi:
             request.send_header("Content-Length", str(len(data)))
             request.end_headers()
             request.wfile.write(data)
+            request.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass
+        outage = self._outage
+        if method == "getUpdates" and outage and any((u.get("message") or u.get("callback_query") or {}).get("from", {}).get("id")
+                                                     == outage[0] for u in reply.get("result") or []):
+            self._outage = None
+            threading.Thread(target=self._go_down, args=(outage[1], request.connection), daemon=True).start()
 
     # ---- methods -----------------------------------------------------------
     def _m_getMe(self, p: dict) -> dict:
