@@ -1,16 +1,25 @@
-"""Throughput of the Telegram bot against the fake Bot API server, beside a bare echo bot.
+"""negobot's Telegram bot beside a bare echo bot with the same rate limiter, on the fake Bot API.
 
-    /work/venv/bin/python benchmarks/bot_throughput.py [--updates 300] [--merchants 30]
+    .venv/bin/python benchmarks/bot_throughput.py [--rounds 3] [--sequential 30] [--updates 300]
 
-Both bots are real python-telegram-bot Applications polling the same fake server over HTTP on
-127.0.0.1 (tests/telegram/fake_bot_api.py, imported by path). negobot runs exactly as
-`negobot run` builds it (SQLite file, AIORateLimiter, concurrent updates), except that the
-rate limiter's overall 30 messages/s cap is lifted for both bots, so the figures measure the bot,
-not Telegram's quota. Not a test: it prints figures.
+Both bots are real python-telegram-bot Applications polling the same kind of fake Bot API server over
+HTTP on 127.0.0.1 (tests/telegram/fake_bot_api.py, imported by path), both with the rate limiter
+`negobot run` ships (bot.telegram.retry.RetryingRateLimiter: PTB's AIORateLimiter, max_retries=5,
+plus safe network retries). negobot runs exactly as `negobot run` builds it (SQLite file, concurrent
+updates). Not a test: it prints figures.
 
-Reported per bot: updates/second (queue → all replies sent), CPU seconds per update (process CPU
-time, which includes the fake server's threads — the same for both bots, so compare the
-difference), peak Python heap during the run (tracemalloc, with --tracemalloc) and the process's peak RSS.
+1. **Messages per description** — every description in tests/data/heldout.yaml and the blind facts
+   sets (a few hundred, three languages, every scenario), each from its own merchant: sendMessage
+   calls per description.
+2. **Round trip** — `--sequential` descriptions sent one after another, each by a new merchant (as a
+   new user would try the bot), the rate limiter as shipped (30 messages/s overall; PTB limits groups, not private chats):
+   time from the update being queued on the server to the bot having sent its whole answer. Median.
+3. **CPU per update** — a burst of `--updates` descriptions over 30 merchants with the rate
+   limiter's caps lifted (so it measures the bot, not Telegram's quota): the process's CPU time
+   minus the CPU the fake server's request threads used (measured in those threads), per update.
+
+Rounds alternate echo and negobot, each on a fresh server and a fresh Application, after a warm-up;
+the figures are medians over the rounds. Ratios are negobot ÷ echo.
 """
 
 from __future__ import annotations
@@ -18,12 +27,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
-import resource
+import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -33,104 +43,186 @@ sys.modules["fake_bot_api"] = fake_bot_api
 _spec.loader.exec_module(fake_bot_api)
 
 from telegram import Update  # noqa: E402
-from telegram.ext import AIORateLimiter, Application, MessageHandler, TypeHandler, filters  # noqa: E402
+from telegram.ext import Application, MessageHandler, TypeHandler, filters  # noqa: E402
 
 from bot.conversation.sqlite_store import SqliteStore  # noqa: E402
 from bot.engine.drafts import default_engine  # noqa: E402
+from bot.telegram.retry import RetryingRateLimiter  # noqa: E402
 from bot.telegram.runner import MAX_RETRIES, build_application  # noqa: E402
 
-TRACE = False
-DESCRIPTIONS = [
-    "买家退货单号SF14098233{n:05d}填错了",
-    "退回来少了两件，买家申请了退货退款",
-    "快递把退货压坏了，单号YT{n:013d}",
-    "买家寄回来的不是我们家的东西",
-    "The buyer's return tracking number SF14098233{n:05d} is wrong",
-    "退货物流三天没更新了",
-]
+LANGUAGE_CODES = {"zh_CN": "zh-hans", "zh_TW": "zh-hant", "en": "en"}
 
 
-def echo_app(api) -> Application:
+def descriptions() -> list[tuple[str, str]]:
+    """(text, Telegram language code): the held-out classifier set and the blind facts sets."""
+    data = ROOT / "tests" / "data"
+    out = []
+    held = yaml.safe_load((data / "heldout.yaml").read_text(encoding="utf-8"))
+    for texts in held.values():
+        for text in texts:
+            latin = sum(ch.isascii() for ch in text) > 0.8 * len(text)
+            out.append((text, "en" if latin else "zh-hans"))
+    for name in ("facts_heldout.yaml", "facts_cases.yaml"):
+        path = data / name
+        if path.exists():
+            cases = yaml.safe_load(path.read_text(encoding="utf-8")).get("cases", [])
+            out += [(c["text"], LANGUAGE_CODES.get(c.get("lang"), "zh-hans")) for c in cases if c.get("text")]
+    return out
+
+
+def limiter(capped: bool) -> RetryingRateLimiter:
+    if capped:                                   # as `negobot run` ships it
+        return RetryingRateLimiter(max_retries=MAX_RETRIES)
+    return RetryingRateLimiter(overall_max_rate=0, max_retries=MAX_RETRIES)
+
+
+def echo_app(api, capped: bool) -> Application:
     async def echo(update: Update, context) -> None:
         await context.bot.send_message(update.effective_chat.id, update.effective_message.text[:4000])
 
     app = (Application.builder().token(api.token).base_url(f"{api.base_url}/bot")
-           .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=MAX_RETRIES)).concurrent_updates(True).build())
+           .rate_limiter(limiter(capped)).concurrent_updates(True).build())
     app.add_handler(MessageHandler(filters.TEXT, echo))
     return app
 
 
-async def measure(name: str, app: Application, api, updates: int, merchants: int) -> dict:
-    done: set[int] = set()
-    finished = asyncio.Event()
+class Running:
+    """An Application polling `api`, recording when each update was completely handled."""
 
-    async def mark(update: Update, context) -> None:
-        done.add(update.update_id)
-        if len(done) >= updates:
-            finished.set()
+    def __init__(self, app: Application, api):
+        self.app, self.api = app, api
+        self.finished: dict[int, float] = {}
+        self.changed = asyncio.Event()
 
-    app.add_handler(TypeHandler(Update, mark), group=99)
-    await app.initialize()
-    await app.updater.start_polling(poll_interval=0, timeout=1)
-    await app.start()
-    # warm up (first-use caches, connection pool) outside the measurement
-    warm = api.send_text(1, DESCRIPTIONS[0].format(n=1))
-    while warm not in done:
-        await asyncio.sleep(0.01)
-    done.clear()
-    sends_before = len(api.calls_to("sendMessage"))
+        async def mark(update: Update, context) -> None:      # group 99: after the bot's own handler
+            self.finished[update.update_id] = time.perf_counter()
+            self.changed.set()
 
-    if TRACE:
-        tracemalloc.start()
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    for i in range(updates):
-        uid = 1000 + i % merchants
-        api.send_text(uid, DESCRIPTIONS[i % len(DESCRIPTIONS)].format(n=i), "en" if i % 7 == 0 else "zh-hans")
-    await asyncio.wait_for(finished.wait(), 600)
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    peak = tracemalloc.get_traced_memory()[1] if TRACE else float("nan")
-    tracemalloc.stop()
-    sent = len(api.calls_to("sendMessage")) - sends_before
+        app.add_handler(TypeHandler(Update, mark), group=99)
 
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-    return {"bot": name, "updates": updates, "messages sent": sent, "updates/s": updates / wall,
-            "CPU ms/update": 1000 * cpu / updates, "peak heap MiB": peak / 2**20,
-            "maxrss MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "errors": len(api.errors())}
+    async def __aenter__(self) -> "Running":
+        await self.app.initialize()
+        await self.app.updater.start_polling(poll_interval=0, timeout=1)
+        await self.app.start()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+
+    async def wait(self, update_ids, timeout: float = 600) -> None:
+        async def done() -> None:
+            while not set(update_ids) <= self.finished.keys():
+                self.changed.clear()
+                await self.changed.wait()
+        await asyncio.wait_for(done(), timeout)
+
+
+def build(kind: str, api, capped: bool, tmp: Path):
+    if kind == "echo":
+        return echo_app(api, capped), None
+    store = SqliteStore(tmp / f"negobot-{time.monotonic_ns()}.sqlite3")
+    return build_application(api.token, api.base_url, store, rate_limiter=limiter(capped)), store
+
+
+async def phase(kind: str, capped: bool, tmp: Path, work) -> object:
+    api = fake_bot_api.FakeBotApi().start()
+    app, store = build(kind, api, capped, tmp)
+    try:
+        async with Running(app, api) as bot:
+            warm = [api.send_text(9_000_000 + i, text, lc) for i, (text, lc) in enumerate(WARM_UP)]
+            await bot.wait(warm)
+            return await work(bot, api)
+    finally:
+        if store is not None:
+            store.close()
+        api.stop()
+
+
+WARM_UP: list[tuple[str, str]] = []
+
+
+async def round_trips(kind: str, texts: list[tuple[str, str]], tmp: Path, base_uid: int) -> list[float]:
+    async def work(bot: Running, api) -> list[float]:
+        times = []
+        for i, (text, lc) in enumerate(texts):
+            started = time.perf_counter()
+            update = api.send_text(base_uid + i, text, lc)
+            await bot.wait([update])
+            times.append(bot.finished[update] - started)
+        return times
+    return await phase(kind, True, tmp, work)
+
+
+async def cpu_burst(kind: str, texts: list[tuple[str, str]], merchants: int, tmp: Path) -> dict:
+    async def work(bot: Running, api) -> dict:
+        sends_before = len(api.calls_to("sendMessage"))
+        server_cpu0 = api.cpu_seconds
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        updates = [api.send_text(5000 + i % merchants, text, lc) for i, (text, lc) in enumerate(texts)]
+        await bot.wait(updates)
+        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        server = api.cpu_seconds - server_cpu0
+        return {"cpu_ms": 1000 * (cpu - server) / len(texts), "cpu_with_server_ms": 1000 * cpu / len(texts),
+                "per_s": len(texts) / wall, "sent": len(api.calls_to("sendMessage")) - sends_before,
+                "errors": len(api.errors())}
+    return await phase(kind, False, tmp, work)
+
+
+async def messages_per_description(texts: list[tuple[str, str]], tmp: Path) -> dict:
+    async def work(bot: Running, api) -> dict:
+        before = len(api.calls_to("sendMessage"))
+        updates = [api.send_text(100_000 + i, text, lc) for i, (text, lc) in enumerate(texts)]
+        await bot.wait(updates)
+        per_chat = [len(api.calls_to("sendMessage", 100_000 + i)) for i in range(len(texts))]
+        return {"descriptions": len(texts), "messages": len(api.calls_to("sendMessage")) - before,
+                "most": max(per_chat), "errors": len(api.errors())}
+    return await phase("negobot", False, tmp, work)
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sequential", type=int, default=30)
     parser.add_argument("--updates", type=int, default=300)
     parser.add_argument("--merchants", type=int, default=30)
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also measure the peak Python heap (slows everything down ~2x: run it separately)")
     args = parser.parse_args()
-    global TRACE
-    TRACE = args.tracemalloc
     default_engine()
-    rows = []
+    texts = descriptions()
+    WARM_UP.extend(texts[::25][:12])
+    # the sequential and burst sets: varied descriptions spread over every scenario and language
+    step = max(1, len(texts) // args.sequential)
+    sequential = texts[::step][: args.sequential]
+    burst = [texts[(i * 7) % len(texts)] for i in range(args.updates)]
 
-    api = fake_bot_api.FakeBotApi().start()
-    rows.append(await measure("echo (bare PTB)", echo_app(api), api, args.updates, args.merchants))
-    api.stop()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        mpd = await messages_per_description(texts, tmp)
+        rtt: dict[str, list[float]] = {"echo": [], "negobot": []}
+        cpu: dict[str, list[dict]] = {"echo": [], "negobot": []}
+        for r in range(args.rounds):
+            for kind in ("echo", "negobot") if r % 2 == 0 else ("negobot", "echo"):
+                rtt[kind].append(statistics.median(await round_trips(kind, sequential, tmp, 200_000 + 1000 * r)))
+                cpu[kind].append(await cpu_burst(kind, burst, args.merchants, tmp))
 
-    api = fake_bot_api.FakeBotApi().start()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = SqliteStore(Path(tmp) / "negobot.sqlite3")
-        app = build_application(api.token, api.base_url, store,
-                                rate_limiter=AIORateLimiter(overall_max_rate=0, max_retries=MAX_RETRIES))
-        rows.append(await measure("negobot", app, api, args.updates, args.merchants))
-        store.close()
-    api.stop()
+    def med(kind: str, key: str) -> float:
+        return statistics.median(row[key] for row in cpu[kind])
 
-    keys = list(rows[0])
-    print(" | ".join(f"{k:>14}" for k in keys))
-    for row in rows:
-        print(" | ".join(f"{v:>14.2f}" if isinstance(v, float) else f"{v!s:>14}" for v in row.values()))
-    print("(maxrss is the process peak so far, so the second row includes the first; CPU includes the fake server)")
+    print(f"messages per description: {mpd['messages'] / mpd['descriptions']:.3f} "
+          f"({mpd['messages']} messages for {mpd['descriptions']} descriptions, at most {mpd['most']} for one; "
+          f"{mpd['errors']} API errors)")
+    print(f"{'bot':>8} | {'median round trip ms':>20} | {'CPU ms/update':>13} | {'incl. fake server':>17} | "
+          f"{'updates/s (burst)':>17} | {'messages':>8} | errors")
+    for kind in ("echo", "negobot"):
+        print(f"{kind:>8} | {1000 * statistics.median(rtt[kind]):>20.2f} | {med(kind, 'cpu_ms'):>13.2f} | "
+              f"{med(kind, 'cpu_with_server_ms'):>17.2f} | {med(kind, 'per_s'):>17.1f} | "
+              f"{cpu[kind][0]['sent']:>8} | {cpu[kind][0]['errors']}")
+    rt_ratio = statistics.median(rtt["negobot"]) / statistics.median(rtt["echo"])
+    cpu_ratio = med("negobot", "cpu_ms") / med("echo", "cpu_ms")
+    print(f"negobot ÷ echo: median round trip {rt_ratio:.2f}× (target ≤ 1.3), CPU per update {cpu_ratio:.2f}× "
+          f"(target ≤ 1.5); medians over {args.rounds} rounds of {len(sequential)} sequential descriptions "
+          f"and {args.updates}-update bursts")
 
 
 if __name__ == "__main__":

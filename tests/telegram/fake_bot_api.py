@@ -149,6 +149,7 @@ class FakeBotApi:
         self._connections: set[socket.socket] = set()
         self._outage: tuple[int, float] | None = None
         self.outages = 0
+        self.cpu_seconds = 0.0          # CPU time the request threads spent (benchmarks subtract it)
 
     # ---- lifecycle -------------------------------------------------------
     def start(self) -> "FakeBotApi":
@@ -165,6 +166,15 @@ class FakeBotApi:
 
             def log_message(self, *args) -> None:
                 pass
+
+            def handle_one_request(self) -> None:
+                started = time.thread_time()
+                try:
+                    super().handle_one_request()
+                finally:
+                    spent = time.thread_time() - started
+                    with api._lock:
+                        api.cpu_seconds += spent
 
             def setup(self) -> None:
                 super().setup()
