@@ -220,15 +220,12 @@ class Conversation:
                 if case.pending == "amount":
                     case.amount_kind = self.engine.slots.extract_details(text)[1] or "refund"
                 case.pending = None
-                self.store.save_case(case)
-                return [self._case_reply(profile, case)]
+                return [self._case_reply(profile, case, dirty=True)]
         try:
             description = check_description(text)
         except InputError:
             return [Reply(text=self._input_problem(profile, text))]
-        if case is not None and case.pending:
-            case.pending = None
-            self.store.save_case(case)
+        # A new description: the previous case's open question lapses (only the latest case's is read).
         analysis = self.engine.analyse(description)
         prediction = analysis.prediction
         case = Case(
@@ -248,9 +245,9 @@ class Conversation:
         if prediction.confidence < self.engine.classifier.settings.min_confidence:
             self.store.save_case(case)
             return [self._ask_scenario(profile, case)]
-        case.remedy = self._recommended(case)
-        self.store.save_case(case)
-        return [self._case_reply(profile, case)]
+        options = self.engine.remedy_options(case.scenario, case.facts)
+        case.remedy = options[0].remedy if options else None
+        return [self._case_reply(profile, case, dirty=True, options=options)]    # saved once, question and all
 
     def _recommended(self, case: Case) -> str | None:
         options = self.engine.remedy_options(case.scenario, case.facts)
@@ -331,8 +328,7 @@ class Conversation:
             return [self._ask_scenario(profile, case, replace_message=True)]
         else:
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
-        self.store.save_case(case)
-        return [self._case_reply(profile, case, replace=True)]
+        return [self._case_reply(profile, case, replace=True, dirty=True)]
 
     def _choose_scenario(self, profile: Profile, case_id: int, scenario: str) -> list[Reply]:
         _ = translator(profile.locale).gettext
@@ -344,8 +340,7 @@ class Conversation:
                         scenario=scenario, slots={}, draft_locale=profile.locale)
         case.scenario, case.confidence, case.pending, case.audience = scenario, None, None, "buyer"
         case.remedy = self._recommended(case)
-        self.store.save_case(case)
-        return [self._case_reply(profile, case, replace=bool(case_id))]   # a case's own question: answered in place
+        return [self._case_reply(profile, case, replace=bool(case_id), dirty=True)]   # a case's own question: answered in place
 
     # ---- replies --------------------------------------------------------
     def _unknown_reply(self, profile: Profile, case: Case) -> Reply:
@@ -370,11 +365,12 @@ class Conversation:
         text = _("Which of these is it?") if replace_message else _("I'm not sure which case this is. Which of these is it?")
         return Reply(text=text, buttons=rows)
 
-    def _case_reply(self, profile: Profile, case: Case, replace: bool = False, full_advice: bool = False) -> Reply:
+    def _case_reply(self, profile: Profile, case: Case, replace: bool = False, full_advice: bool = False,
+                    dirty: bool = False, options: list | None = None) -> Reply:
         """The whole answer to a description in one message: the case, the platform action in a line,
         the recommendation, its draft (or the one the merchant switched to), the first detail it still
         needs as a question, and buttons for the rest (other drafts, advice in full, audiences, tone,
-        language), which edit this same message."""
+        language), which edit this same message. Saves the case if `dirty` or the question changed."""
         _ = translator(profile.locale).gettext
         catalogue = self.engine.catalogue
         scenario = catalogue.scenario(case.scenario)
@@ -393,7 +389,8 @@ class Conversation:
         lines.append(_("On the platform: {action}").format(action=advice[0]))
         if full_advice:
             lines.extend(f"• {item}" for item in advice[1:])
-        options = self.engine.remedy_options(case.scenario, case.facts)
+        if options is None:
+            options = self.engine.remedy_options(case.scenario, case.facts)
         if options:
             lines.append(_("Recommended: {remedy} — {why}").format(
                 remedy=catalogue.remedy(options[0].remedy).title[locale], why=options[0].why[locale]))
@@ -416,10 +413,11 @@ class Conversation:
                 missing = [slot for slot in _ASKED if slot in draft.missing and slot not in case.skipped]
                 pending = missing[0] if missing else None
                 if pending != case.pending:
-                    case.pending = pending
-                    self.store.save_case(case)
+                    case.pending, dirty = pending, True
                 if pending:
                     question, asking = "❓ " + _(_SLOT_QUESTIONS[pending]), True
+        if dirty:
+            self.store.save_case(case)
         return Reply(title=head, text="\n".join(lines), draft=draft_text, footer=question,
                      buttons=self._case_buttons(profile, case, draft_text, options, asking, full_advice), replace=replace)
 

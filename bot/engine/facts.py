@@ -10,7 +10,7 @@ are chosen by it (bot/engine/remedies.py).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,11 +60,16 @@ class Facts:
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
         out = {}
-        for key, value in asdict(self).items():
+        for key, value in self._fields().items():
             if value in (None, (), False):
                 continue
             out[key] = list(value) if isinstance(value, tuple) else value
         return out
+
+    def _fields(self) -> dict[str, object]:
+        """The fields as a dict, shallowly: every value is a str, number, bool, None or tuple of str
+        (dataclasses.asdict deep-copies them all, which showed in the bot's per-message profile)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_dict(cls, raw: dict[str, object] | None) -> "Facts":
@@ -77,7 +82,7 @@ class Facts:
 
     def with_defaults(self, defaults: dict[str, object]) -> "Facts":
         """These facts, with a scenario's defaults for what the description did not say."""
-        values = asdict(self)
+        values = self._fields()
         for key, value in defaults.items():
             if key in values and values[key] in (None, (), False):
                 values[key] = tuple(value) if isinstance(value, list) else value

@@ -205,20 +205,29 @@ class FakeBotApi:
         self._outage = (user_id, seconds)
 
     def _go_down(self, seconds: float, spare: socket.socket) -> None:
-        address = self._server.server_address[:2]
-        self._server.shutdown()
-        self._server.server_close()         # the port now refuses connections
+        """Called in the request thread that handed out the update, before the client can act on it."""
+        server = self._server
+        address = server.server_address[:2]
+        try:
+            server.socket.shutdown(socket.SHUT_RDWR)     # the port now refuses connections
+        except OSError:
+            pass
         with self._lock:
             idle = [c for c in self._connections if c is not spare]
+            self.outages += 1
         for conn in idle:                   # keep-alive connections the client would reuse
             try:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        self.outages += 1
-        time.sleep(seconds)
-        if not self._closed:
-            self._serve(address)
+
+        def come_back() -> None:
+            server.shutdown()
+            server.server_close()
+            time.sleep(seconds)
+            if not self._closed:
+                self._serve(address)
+        threading.Thread(target=come_back, daemon=True).start()
 
     def stop(self) -> None:
         with self._lock:
@@ -363,7 +372,7 @@ class FakeBotApi:
         if method == "getUpdates" and outage and any((u.get("message") or u.get("callback_query") or {}).get("from", {}).get("id")
                                                      == outage[0] for u in reply.get("result") or []):
             self._outage = None
-            threading.Thread(target=self._go_down, args=(outage[1], request.connection), daemon=True).start()
+            self._go_down(outage[1], request.connection)
 
     # ---- methods -----------------------------------------------------------
     def _m_getMe(self, p: dict) -> dict:
