@@ -171,6 +171,16 @@ class Conversation:
         self.store.save_profile(profile)
         return [Reply(text=_("Carrier letters will give the contact phone: {phone}").format(phone=phone))]
 
+    def warm_up(self) -> None:
+        """Do once, at start-up, what the first answers would otherwise pay for: load each shipped pack
+        and compile every template, and build the Traditional-Chinese converter (one zh_TW draft)."""
+        for locale in LOCALES:
+            pack = load_pack(locale)
+            for name in pack.template_names():
+                pack.environment.get_template(name)
+        scenario = next(s for s in self.engine.catalogue.scenarios.values() if s.id != UNKNOWN)
+        self.engine.drafts(scenario.id, {}, load_pack("zh_TW"))
+
     # ---- what every transport needs besides the conversation -------------
     @staticmethod
     def command_menu(locale: str) -> list[tuple[str, str]]:

@@ -83,6 +83,7 @@ def build_application(token: str, base_url: str, store, *, engine=None, rate_lim
 
         engine = default_engine()
     conversation = Conversation(engine, store)
+    conversation.warm_up()
     app = (
         ApplicationBuilder()
         .token(token)
