@@ -83,3 +83,18 @@ def test_negobot_run_serves_with_either_form_and_says_which(api, tmp_path, suffi
         _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0 and "Traceback" not in err
     assert f"Bot API at {api.base_url} (the base URL was given as {form})" in err
+
+
+async def test_a_429_raises_no_deprecation_warning(api, db):
+    """PTB warns on every RetryAfter unless time periods are timedeltas; negobot opts in (bot/telegram)."""
+    import warnings
+
+    from telegram.warnings import PTBDeprecationWarning
+
+    api.rate_limit_sends, api.retry_after = 1, 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with RunningBot(api, db) as bot:
+            await bot.handled(api.send_text(33, DESCRIPTION, "zh-hans"))
+    assert len(api.chat(33)) == 1 and [c for c in api.calls_to("sendMessage") if c.error]
+    assert not [w for w in caught if issubclass(w.category, PTBDeprecationWarning)]
