@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import logging
 import statistics
 import sys
 import tempfile
@@ -170,15 +171,35 @@ async def cpu_burst(kind: str, texts: list[tuple[str, str]], merchants: int, tmp
     return await phase(kind, False, tmp, work)
 
 
+class _Failures(logging.Handler):
+    """Counts updates the bot failed on (it then answers "something went wrong": still one message)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 async def messages_per_description(texts: list[tuple[str, str]], tmp: Path) -> dict:
+    failures = _Failures()
+    logging.getLogger("negobot.telegram").addHandler(failures)
+
     async def work(bot: Running, api) -> dict:
         before = len(api.calls_to("sendMessage"))
         updates = [api.send_text(100_000 + i, text, lc) for i, (text, lc) in enumerate(texts)]
         await bot.wait(updates)
         per_chat = [len(api.calls_to("sendMessage", 100_000 + i)) for i in range(len(texts))]
+        drafts = sum(1 for i in range(len(texts)) if any("<pre>" in m.html for m in api.chat(100_000 + i)))
         return {"descriptions": len(texts), "messages": len(api.calls_to("sendMessage")) - before,
-                "most": max(per_chat), "errors": len(api.errors())}
-    return await phase("negobot", False, tmp, work)
+                "most": max(per_chat), "with_draft": drafts, "errors": len(api.errors())}
+    try:
+        result = await phase("negobot", False, tmp, work)
+    finally:
+        logging.getLogger("negobot.telegram").removeHandler(failures)
+    result["failed"] = failures.count
+    return result
 
 
 async def main() -> None:
@@ -211,6 +232,7 @@ async def main() -> None:
 
     print(f"messages per description: {mpd['messages'] / mpd['descriptions']:.3f} "
           f"({mpd['messages']} messages for {mpd['descriptions']} descriptions, at most {mpd['most']} for one; "
+          f"{mpd['with_draft']} with the recommended draft in that message; {mpd['failed']} failed updates, "
           f"{mpd['errors']} API errors)")
     print(f"{'bot':>8} | {'median round trip ms':>20} | {'CPU ms/update':>13} | {'incl. fake server':>17} | "
           f"{'updates/s (burst)':>17} | {'messages':>8} | errors")
