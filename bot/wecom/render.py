@@ -49,13 +49,13 @@ def render(replies: Sequence[Reply], locale: str, limit: int = MAX_BYTES) -> lis
         if head:
             blocks.append((False, "\n".join(head)))
         blocks.extend((True, part) for part in draft_parts)
-        if reply.footer:
-            blocks.append((False, reply.footer))
         if choices:
             lines = [choice_line(n, button.label) for n, button in choices]
             if choices[0][0] == 1:
                 lines.insert(0, hint)
             blocks.append((False, "\n".join(lines)))
+        if reply.footer:                         # the question a draft asks: last, under the choices
+            blocks.append((False, reply.footer))
     messages: list[str] = []
     open_text = False                            # may the last message take more text?
     for is_draft, text in blocks:

@@ -67,3 +67,12 @@ def test_a_draft_over_the_limit_is_announced_and_sent_in_whole_lines():
     assert "分 4 条消息发出" in messages[0] or "条消息发出" in messages[0]
     parts = messages[1:]
     assert "\n".join(parts) == draft and all(size(p) <= MAX_BYTES for p in parts)
+
+
+def test_the_one_message_answer_keeps_its_draft_alone_and_asks_last():
+    reply = Reply(title="少件", text="平台操作：协商", draft="亲，您好～少了【件数】件", footer="❓ 还缺件数，直接回复数字",
+                  buttons=[[Button("复制", copy_text="亲")], [Button("跳过", action="sk:1")], [Button("语气", action="tn:1:formal")]])
+    messages = render([reply], "zh_CN")
+    assert messages[0] == "【少件】\n平台操作：协商"
+    assert messages[1] == "亲，您好～少了【件数】件"                               # the draft alone, to copy
+    assert messages[2].endswith("[1] 跳过\n[2] 语气\n\n❓ 还缺件数，直接回复数字") and "#1" in messages[2]
