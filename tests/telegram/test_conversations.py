@@ -262,3 +262,29 @@ async def test_a_telegram_merchant_is_stored_under_channel_telegram(api, db):
         await bot.handled(api.send_text(77, "/shop 小鹿家居", "zh-hans"))
     rows = sqlite3.connect(db).execute("SELECT channel, user_id, shop FROM profiles").fetchall()
     assert rows == [("telegram", "77", "小鹿家居")]
+
+
+async def test_each_description_is_one_message_and_its_buttons_edit_it(api, db):
+    from pathlib import Path
+
+    import yaml
+
+    held = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "heldout.yaml").read_text(encoding="utf-8"))
+    texts = [t for ts in held.values() for t in ts][::8]            # ~30, every scenario, three languages
+    async with RunningBot(api, db) as bot:
+        updates = [api.send_text(300 + i, text, "zh-hans") for i, text in enumerate(texts)]
+        await bot.handled(*updates, timeout=30)
+        assert [len(api.calls_to("sendMessage", 300 + i)) for i in range(len(texts))] == [1] * len(texts)
+        drafted = [300 + i for i in range(len(texts)) if "<pre>" in api.chat(300 + i)[0].html]
+        assert len(drafted) > 0.8 * len(texts)
+
+        uid = drafted[0]
+        (card,) = api.chat(uid)
+        assert "ad:1:1" in buttons(card) and "•" not in card.text
+        await bot.handled(api.press(uid, card.message_id, "ad:1:1"))       # the advice in full, in place
+        (card,) = api.chat(uid)
+        assert "•" in card.text and "ad:1:0" in buttons(card) and "<pre>" in card.html
+        await bot.handled(api.press(uid, card.message_id, "ad:1:0"))
+        (card,) = api.chat(uid)
+        assert "•" not in card.text and len(api.calls_to("sendMessage", uid)) == 1
+    assert not api.errors()
