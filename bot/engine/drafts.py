@@ -197,6 +197,7 @@ class Engine:
             "stall_days": facts.stall_days or 0,
             "stall_long": facts.stall_long,
             "amount_named": facts.amount_named,
+            "carrier_said": facts.carrier_said,
             "pickup": names.in_words(facts.pickup, locale, names.pickup_en) or "",
         }
 
@@ -274,7 +275,7 @@ class Engine:
             "confidence": analysis.prediction.confidence,
             "alternatives": [{"scenario": s, "confidence": c} for s, c in analysis.prediction.alternatives],
             "slots": analysis.slots,
-            "facts": analysis.facts.as_dict(),
+            "facts": analysis.facts.public(),
             "advice": self.advice(scenario, pack.locale),
             "remedies": [{"remedy": o.remedy, "recommended": o.recommended, "why": o.why[pack.locale]}
                          for o in self.remedy_options(scenario, analysis.facts)],

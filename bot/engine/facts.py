@@ -26,6 +26,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAULTS = ("unsure", "buyer", "carrier", "shop", "disputed")
 GOODS = ("delivered", "inspected", "not_back")   # checked in this order: "signed for, not opened yet" is delivered
 EVIDENCE = ("photos", "video", "carrier_proof", "refused", "tested")
+_WORDING = frozenset({"item_word", "accessory_word", "unit_word", "item_count", "amount_named", "asked_for"})
 _COUNT_BEFORE = re.compile(rf"((?:[0-9]+|[一二两三四五六七八九十]+)\s*[{MEASURE_WORDS}])(?:的)?\s*$")
 _COUNTED = re.compile(rf"(?:(?<![0-9])[0-9]+|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])")
 _NEGATION_WINDOW = 3       # characters before a cue searched for a negation
@@ -56,6 +57,7 @@ class Facts:
     item_count: str | None = None           # how many of the item, as written before it ("两盒" 茶叶)
     unit_word: str | None = None            # the measure word the merchant counts with ("少了一箱" → 箱)
     asked_for: str | None = None            # a remedy id the merchant asked for in so many words
+    carrier_said: bool = False              # the carrier itself told the merchant it lost or broke the parcel
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -65,6 +67,10 @@ class Facts:
                 continue
             out[key] = list(value) if isinstance(value, tuple) else value
         return out
+
+    def public(self) -> dict[str, object]:
+        """The facts `negobot draft --json` reports: what was read, not the words kept to print it."""
+        return {k: v for k, v in self.as_dict().items() if k not in _WORDING}
 
     @classmethod
     def from_dict(cls, raw: dict[str, object] | None) -> "Facts":
@@ -172,6 +178,7 @@ class FactExtractor:
         self.long_after_days = int(stall["long_after_days"])
         self._time_frame = [re.compile(p) for p in raw["time_frame"]]
         self.usage_conditions = frozenset(raw["usage_conditions"])
+        self._carrier_said = _patterns(raw["carrier_said"])
         self._asked_for = [(remedy, _patterns(cues)) for remedy, cues in raw["asked_for"].items()]
         self._pickup = re.compile("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
         self.pickup_en = str(raw["pickup"]["en"])
@@ -206,6 +213,10 @@ class FactExtractor:
             goods = "inspected"         # "退回来吊牌被剪了": what is wrong with it was seen, so it is back
         if goods is None and pickup:
             goods = "delivered"
+        evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True))
+        if goods is None and "tested" in evidence:
+            goods = "inspected"         # the shop tested it: it is back
+        fault = self._first(self._fault, text)
         return Facts(
             item=items[0][1] if items else None,
             item_word=items[0][2] if items else None,
@@ -218,9 +229,10 @@ class FactExtractor:
             conditions=tuple(conditions),
             received_instead=instead[0][1] if instead else None,
             accessory=accessories[0][1] if accessories else None,
-            fault=self._first(self._fault, text),
+            fault=fault,
+            carrier_said=fault == "carrier" and bool(self._carrier_said.search(text)),
             goods=goods,
-            evidence=tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True)),
+            evidence=evidence,
             stall_days=stall_days,
             stall_long=stall_long,
         )
