@@ -37,7 +37,11 @@ FACT_SETS = (
      "evidence": ["photos", "video", "carrier_proof", "refused"], "stall_days": 12, "stall_long": True},
     {"item": "vacuum", "conditions": ["seam_open", "not_working"], "fault": "disputed", "evidence": ["photos"]},
     {"item": "bedding", "fault": "shop", "goods": "not_back", "stall_days": 3},
-    {"goods": "delivered"},
+    {"goods": "delivered", "pickup": "菜鸟驿站", "time_frame": "今天下午"},
+    {"item": "massager", "item_word": "按摩仪", "conditions": ["no_heat", "odour", "packaging_intact"], "fault": "disputed",
+     "goods": "inspected", "evidence": ["tested"], "amount_named": True, "accessory": "gift", "accessory_word": "保温杯"},
+    {"item": "monitor", "conditions": ["cracked", "packaging_damaged"], "fault": "unsure", "goods": "inspected",
+     "item_count": "两台", "received_instead": "bricks", "carrier_said": True},
 )
 # Characters OpenCC would convert but that are standard in Taiwan and Hong Kong writing too.
 _TRADITIONAL_OK = frozenset("台着里只才干么系面周后制准发松余沖冲了")
