@@ -24,10 +24,10 @@ _JOINERS = {"zh_CN": "，", "zh_TW": "，"}
 _PACKAGING = frozenset({"packaging_damaged", "packaging_intact"})   # the box, not the item: `packaging`, not `condition`
 
 
-def _joined(parts: list[str], locale: str) -> str:
-    """zh: 碎了，外包装破损了; en: worn, stained and with the tags cut off."""
+def _joined(parts: list[str], locale: str, zh_joiner: str | None = None) -> str:
+    """zh: 碎了，外包装破损了 (or 充电器和遥控器); en: worn, stained and with the tags cut off."""
     if locale != "en" or len(parts) < 2:
-        return _JOINERS.get(locale, "").join(parts)
+        return (zh_joiner or _JOINERS.get(locale, "")).join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -177,6 +177,8 @@ class Engine:
             or names.name("accessory", facts.accessory, locale)
         if facts.accessory == "gift" and names.item_of(facts.accessory_word) and accessory:
             accessory = names.generic["gift_named"][locale].format(word=accessory)
+        if facts.accessories:           # "充电器和遥控器", "the charger and the remote"
+            accessory = _joined([names.name("accessory", a, locale) for a in facts.accessories], locale, "和")
         return {
             "item": item or names.generic["item"][locale],
             "item_named": item is not None,
@@ -216,7 +218,9 @@ class Engine:
         return {
             **details,
             **named,
-            "counted_item": _counted(details["quantity"], slots.get("quantity"), named, locale),
+            "counted_item": _counted(details["quantity"], slots.get("quantity"), named, locale,
+                                     self.facts.in_words(facts.counted_word, locale,
+                                                         self.facts.name("item", self.facts.item_of(facts.counted_word), "en"))),
             "tone": settings.tone,
             "amount_kind": amount_kind if amount_kind in AMOUNT_KINDS else "refund",
             "scenario": scenario,
@@ -297,9 +301,9 @@ class Engine:
         }
 
 
-def _counted(shown: object, quantity: object, named: dict[str, object], locale: str) -> str:
-    """How many of the item: 2个杯子 / 2 mugs / 【件数】个杯子 / [quantity] × mug."""
-    item = str(named["item"])
+def _counted(shown: object, quantity: object, named: dict[str, object], locale: str, counted: str | None) -> str:
+    """How many of the item: 2个杯子 / 2 mugs / 【件数】个杯子 / [quantity] × mug ("少了一个枕套": the pillowcase)."""
+    item = counted or str(named["item"])
     if locale != "en":
         return f"{shown}{named['unit']}{item}"
     if quantity == 1:

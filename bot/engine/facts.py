@@ -58,6 +58,8 @@ class Facts:
     unit_word: str | None = None            # the measure word the merchant counts with ("少了一箱" → 箱)
     asked_for: str | None = None            # a remedy id the merchant asked for in so many words
     carrier_said: bool = False              # the carrier itself told the merchant it lost or broke the parcel
+    accessories: tuple[str, ...] = ()       # every gift or accessory named, when more than one ("充电器和遥控器")
+    counted_word: str | None = None         # the item counted in the text ("少了一个枕套"), when not the first item
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -192,6 +194,7 @@ class FactExtractor:
         accessories = self.accessories.find_all(text)
         specific = [a for a in accessories if a[1] != "accessory"]     # 说明书 over 零件
         accessories = specific or accessories
+        several = tuple(dict.fromkeys(a[1] for a in accessories))
         accessory_word = accessories[0][2] if accessories else None
         # "赠品是一个保温杯": the item named right after a gift cue is the gift, not the returned item
         for cue in self._gift_cue.finditer(text):
@@ -200,8 +203,11 @@ class FactExtractor:
                 accessory_word = named[0][2]
                 items = [i for i in items if i is not named[0]]
                 break
-        counted = _COUNTED.search(text)
+        counted_unit = _COUNTED.search(text)
         count = _COUNT_BEFORE.search(text[max(0, items[0][0] - 6) : items[0][0]]) if items else None
+        counted = next((i for i in items[1:] if _COUNT_BEFORE.search(text[max(0, i[0] - 6) : i[0]])), None)
+        counted_count = _COUNT_BEFORE.search(text[max(0, counted[0] - 6) : counted[0]]) if counted and not count else None
+        unit_said = (counted_count or count)
         time_frame = next((m.group(1) for p in self._time_frame for m in [p.search(text)] if m), None)
         pickup = self._pickup.search(text)
         stall_days = self._stall(text)
@@ -214,14 +220,14 @@ class FactExtractor:
         if goods is None and pickup:
             goods = "delivered"
         evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True))
-        if goods is None and "tested" in evidence:
-            goods = "inspected"         # the shop tested it: it is back
         fault = self._first(self._fault, text)
         return Facts(
             item=items[0][1] if items else None,
             item_word=items[0][2] if items else None,
             item_count=count.group(1) if count else None,
-            unit_word=counted.group(1) if counted else None,
+            unit_word=unit_said.group(1).rstrip()[-1] if unit_said else (counted_unit.group(1) if counted_unit else None),
+            accessories=several if len(several) > 1 else (),
+            counted_word=counted[2] if counted and not count else None,
             asked_for=self._first(self._asked_for, text),
             accessory_word=accessory_word,
             time_frame=time_frame,
@@ -285,8 +291,8 @@ class FactExtractor:
         chinese = any("\u4e00" <= ch <= "\u9fff" for ch in word)
         if locale == "en":
             return english if chinese else word
-        if not chinese:
-            return None
+        if not chinese or any(ch.isascii() and ch.isalpha() for ch in word):
+            return None         # an English word, or "t恤" lower-cased by the normaliser: the lexicon's name reads better
         return word if locale == "zh_CN" else _to_taiwan().convert(word)
 
     def unit(self, item: str | None, locale: str, said: str | None = None) -> str:

@@ -57,12 +57,12 @@ _MISSING_EN = [
 
 _AMOUNT_NUMBER = rf"((?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
 _AMOUNTS = [
-    re.compile(r"(?:¥|￥|rmb|cny)\s*([0-9]+(?:,[0-9]{3})*(?:\.[0-9]{1,2})?)", re.I),
+    re.compile(r"(?:¥|￥|rmb|cny|人民币)\s*([0-9]+(?:,[0-9]{3})*(?:\.[0-9]{1,2})?)", re.I),
     re.compile(rf"{_AMOUNT_NUMBER}\s*(?:元|块钱|块|rmb|yuan|cny)", re.I),
 ]
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
-_DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*$", re.I)
+_DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*(?:人民币|rmb|cny|¥|￥)?\s*$", re.I)
 AMOUNT_KINDS = ("refund", "deduction")
 
 
