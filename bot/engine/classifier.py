@@ -1,14 +1,24 @@
-"""Scenario classifier: character n-gram naive Bayes over the catalogue's examples, plus keyword rules.
+"""Scenario classifier: naive Bayes plus an averaged passive-aggressive linear model over character
+n-grams and keyword cues, both trained from the catalogue's examples when the classifier is built.
 
-The model is trained when the classifier is built (a few hundred short examples: milliseconds), so
-the YAML stays the single source. Scores are length-normalised log-likelihoods, combined with
-keyword evidence, and turned into a confidence by a softmax whose temperature was fitted by
-cross-validation on the training examples (see benchmarks/tune_classifier.py).
+The YAML stays the single source: the models are trained at start-up (a few tenths of a second for
+~1 400 examples, pure Python). Naive Bayes (length-normalised log-likelihood plus weighted keyword
+rules) copes with short, clipped descriptions; the linear model learns which n-grams tell close
+cases apart in long, chatty ones. Their mixed scores go through a softmax, and the top probability
+is then *calibrated*: a logistic map, fitted by 5-fold cross-validation on the training examples
+(benchmarks/tune_classifier.py), that also weighs how much of the text is in-domain — a text made
+of n-grams negobot never saw gets a low confidence, so the bot asks instead of drafting. Text with
+too little in-domain content, or whose best reading is "not a return problem", is `unknown`.
+
+A description may tell several problems ("少了一件，而且外包装也压坏了"): each clause is scored on
+its own, and scenarios that a clause states outright (a decisive keyword, and that clause's best
+reading) besides the main one come back in `Prediction.also`.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -16,17 +26,28 @@ from dataclasses import dataclass
 from bot.engine.catalogue import SCENARIO_IDS, UNKNOWN, Catalogue
 from bot.engine.normalise import normalise
 
-# Classification looks at the start of a description; a case is told in a sentence or two.
+# Classification looks at the start of a description; a case is told in a few sentences.
 MAX_CLASSIFIED_CHARS = 1000
 
 
 @dataclass(frozen=True)
 class ClassifierSettings:
-    alpha: float = 0.1               # additive smoothing
-    temperature: float = 4.0         # softmax sharpness over per-feature log-likelihood
-    keyword_weight: float = 3.0      # weight of one keyword point, in the same space
-    min_confidence: float = 0.45     # below this the top scenario is only a suggestion
+    alpha: float = 0.1               # naive Bayes: additive smoothing
+    temperature: float = 4.0         # naive Bayes: sharpness over per-feature log-likelihood
+    keyword_weight: float = 3.0      # naive Bayes: weight of one keyword point, in the same space
+    linear_epochs: int = 3           # passes of the passive-aggressive learner over the examples
+    linear_step: float = 0.1         # its largest step (the "C" of PA-I)
+    linear_scale: float = 5.0        # linear margins -> log-odds
+    mix: float = 0.6                 # share of the linear model in the combined score
+    min_confidence: float = 0.45     # below this the top scenario is only a suggestion: the bot asks
     min_known_features: float = 0.25 # share of n-grams seen in training; less → out of scope
+    # Calibration, fitted by cross-validation (benchmarks/tune_classifier.py): confidence =
+    # sigmoid(a · logit(top probability) + b · share of n-grams seen in training
+    #         + c · share of the longer n-grams (3 characters, word pairs) seen in training + d)
+    calibration: tuple[float, float, float, float] = (1.0, 0.0, 0.0, 0.0)
+    outgoing_weight: float = 4.0     # added to `unknown` when the text only speaks of goods going out
+    also_min_points: float = 2.5     # keyword points a clause needs to add a further scenario
+    seed: int = 7
 
 
 @dataclass(frozen=True)
@@ -34,12 +55,40 @@ class Prediction:
     scenario: str
     confidence: float
     alternatives: tuple[tuple[str, float], ...]   # the next ones, best first
+    also: tuple[str, ...] = ()                    # further problems the description states
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What predict() works from, before calibration (benchmarks/tune_classifier.py fits on it)."""
+    probs: tuple[tuple[str, float], ...]          # best first
+    known_share: float                            # share of the text's n-grams seen in training
+    long_share: float                             # the same for 3-character n-grams and word pairs
+    n_features: int
 
 
 _LATIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _CODE = re.compile(r"[a-z]*\d[a-z0-9]*")
 _SEPARATOR = re.compile(r"[\s\W_]+")
 _EN_STOP = frozenset("a an the i my me we our us you your he she they it is was are were be been to of in on at for and or but so that this with have has had do did not".split())
+# Where one problem ends and the next may begin.
+_CLAUSE = re.compile(r"[，,。.；;！!？?\n]+|而且|并且|另外|还有|同时|此外|加上|\balso\b|\bplus\b|\bon top of that\b")
+# Problems that cannot both be the case: one is the other's refinement or they exclude each other.
+_EXCLUSIVE = frozenset(frozenset(p) for p in [
+    ("resale_affected", "quality_issue_return"),
+    ("return_in_transit_deadline", "received_not_inspected"),
+    ("return_in_transit_deadline", "carrier_tracking_stalled"),
+    ("return_in_transit_deadline", "shipment_cancelled"),
+    ("received_not_inspected", "carrier_tracking_stalled"),
+    ("received_not_inspected", "shipment_cancelled"),
+    ("carrier_tracking_stalled", "shipment_cancelled"),
+])
+
+
+# Which way the parcel goes: every scenario is about goods coming back to the shop; a message that
+# only speaks of the shop's own shipment to the buyer is something else. Two synthetic features.
+_COMING_BACK = re.compile(r"退|寄回|寄返|返还|售后|\b(?:return|returned|returns|returning|refund|rts)\b|sent (?:it )?back|send (?:it )?back|came back|coming back|mailed (?:it )?back")
+_GOING_OUT = re.compile(r"发货|发出去|发出的|发给|寄给(?:客人|买家|客户|顾客|用户)|给(?:客人|买家|客户|顾客)(?:发|寄)|出货|\b(?:i|we) (?:shipped|sent|mailed)\b|\bshipped (?:to|it to|an order)\b|\boutbound\b|\boutgoing\b")
 
 
 def features(text: str) -> list[str]:
@@ -66,6 +115,10 @@ def _features(normalised: str) -> list[str]:
         padded = f"<{word}>"
         out.extend("c:" + padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
     out.extend(f"b:{a}_{b}" for a, b in zip(content, content[1:]))
+    if _COMING_BACK.search(normalised):
+        out.append("d:back")
+    elif _GOING_OUT.search(normalised):
+        out.append("d:out")
     return out
 
 
@@ -85,6 +138,15 @@ def _han_ngrams(run: str, out: list[str]) -> None:
         out.extend(run[i : i + n] for i in range(len(run) - n + 1))
 
 
+def _is_long(feature: str) -> bool:
+    """A 3-character Chinese n-gram or an English word pair: what says a text is phrased as in training."""
+    return feature.startswith("b:") or (len(feature) == 3 and feature[1] != ":")
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
 class ScenarioClassifier:
     def __init__(self, catalogue: Catalogue, settings: ClassifierSettings | None = None,
                  examples: dict[str, tuple[str, ...]] | None = None):
@@ -92,10 +154,19 @@ class ScenarioClassifier:
         self._keyword_re, self._keyword_owner = _keyword_matcher(catalogue.keywords)
         examples = examples if examples is not None else catalogue.examples
         self._labels = [sid for sid in SCENARIO_IDS if examples.get(sid)]
-        counts: dict[str, Counter[str]] = {sid: Counter() for sid in self._labels}
+        data: list[tuple[list[str], list[str], str]] = []   # (n-grams, keyword features, label)
         for sid in self._labels:
             for text in examples[sid]:
-                counts[sid].update(set(features(text)))
+                normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
+                data.append((list(dict.fromkeys(_features(normalised))), self._keyword_features(normalised), sid))
+        self._train_bayes(data)
+        self._train_linear(data)
+
+    # ---- training ----------------------------------------------------------
+    def _train_bayes(self, data: list[tuple[list[str], list[str], str]]) -> None:
+        counts: dict[str, Counter[str]] = {sid: Counter() for sid in self._labels}
+        for feats, _kw, sid in data:
+            counts[sid].update(feats)
         vocabulary = set().union(*counts.values()) if counts else set()
         self._vocabulary = frozenset(vocabulary)
         size = len(vocabulary) + 1
@@ -107,42 +178,140 @@ class ScenarioClassifier:
             self._log_prob[sid] = {f: math.log((c + alpha) / total) for f, c in counts[sid].items()}
             self._log_unseen[sid] = math.log(alpha / total)
 
+    def _train_linear(self, data: list[tuple[list[str], list[str], str]]) -> None:
+        """Averaged multiclass passive-aggressive (PA-I): on a margin violation, move the weights of
+        the true label up and of the best wrong label down, by the smallest step that fixes it."""
+        settings = self.settings
+        labels = self._labels
+        order = list(range(len(data)))
+        rng = random.Random(settings.seed)
+        weights: dict[str, dict[str, float]] = {}
+        totals: dict[str, dict[str, float]] = {}       # step-weighted sums, for averaging
+        step_no = 1
+        for _ in range(settings.linear_epochs):
+            rng.shuffle(order)
+            for i in order:
+                feats, kws, gold = data[i]
+                inputs = feats + kws
+                scores = dict.fromkeys(labels, 0.0)
+                for f in inputs:
+                    row = weights.get(f)
+                    if row:
+                        for sid, w in row.items():
+                            scores[sid] += w
+                rival = max((sid for sid in labels if sid != gold), key=scores.__getitem__, default=None)
+                if rival is not None and inputs:
+                    loss = 1.0 - (scores[gold] - scores[rival])
+                    if loss > 0:
+                        tau = min(settings.linear_step, loss / (2 * len(inputs)))
+                        for f in inputs:
+                            row = weights.setdefault(f, {})
+                            acc = totals.setdefault(f, {})
+                            row[gold] = row.get(gold, 0.0) + tau
+                            row[rival] = row.get(rival, 0.0) - tau
+                            acc[gold] = acc.get(gold, 0.0) + step_no * tau
+                            acc[rival] = acc.get(rival, 0.0) - step_no * tau
+                step_no += 1
+        self._weights = {f: {sid: w - totals[f][sid] / step_no for sid, w in row.items()} for f, row in weights.items()}
+
+    def _keyword_features(self, normalised: str) -> list[str]:
+        if self._keyword_re is None:
+            return []
+        return ["k:" + m.group() for m in self._keyword_re.finditer(normalised)]
+
     @property
     def labels(self) -> list[str]:
         return list(self._labels)
 
+    # ---- scoring -----------------------------------------------------------
     def scores(self, text: str) -> dict[str, float]:
         """Combined evidence per scenario, before the softmax."""
         normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
         return self._scores(normalised, list(dict.fromkeys(_features(normalised))))
 
     def _scores(self, normalised: str, feats: list[str]) -> dict[str, float]:
+        settings = self.settings
         known = [f for f in feats if f in self._vocabulary]
+        points: dict[str, float] = {}
+        keyword_feats: list[str] = []
+        if self._keyword_re is not None:
+            for match in self._keyword_re.finditer(normalised):
+                sid, weight = self._keyword_owner[match.group()]
+                points[sid] = points.get(sid, 0.0) + weight
+                keyword_feats.append("k:" + match.group())
+        linear = dict.fromkeys(self._labels, 0.0)
+        for f in known + keyword_feats:
+            row = self._weights.get(f)
+            if row:
+                for sid, w in row.items():
+                    linear[sid] += w
+        result: dict[str, float] = {}
+        mix = settings.mix
+        outgoing = settings.outgoing_weight if feats and feats[-1] == "d:out" else 0.0
+        for sid in self._labels:
+            table, unseen = self._log_prob[sid], self._log_unseen[sid]
+            loglik = sum(table.get(f, unseen) for f in known) / len(known) if known else 0.0
+            bayes = settings.temperature * loglik + settings.keyword_weight * points.get(sid, 0.0)
+            result[sid] = (1 - mix) * bayes + mix * settings.linear_scale * linear[sid] + (outgoing if sid == UNKNOWN else 0.0)
+        return result
+
+    def _points(self, normalised: str) -> dict[str, float]:
         points: dict[str, float] = {}
         if self._keyword_re is not None:
             for match in self._keyword_re.finditer(normalised):
                 sid, weight = self._keyword_owner[match.group()]
                 points[sid] = points.get(sid, 0.0) + weight
-        result: dict[str, float] = {}
-        settings = self.settings
-        for sid in self._labels:
-            table, unseen = self._log_prob[sid], self._log_unseen[sid]
-            loglik = sum(table.get(f, unseen) for f in known) / len(known) if known else 0.0
-            result[sid] = settings.temperature * loglik + settings.keyword_weight * points.get(sid, 0.0)
-        return result
+        return points
 
-    def predict(self, text: str) -> Prediction:
-        normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
+    def _reading(self, normalised: str) -> _Reading:
         feats = list(dict.fromkeys(_features(normalised)))
-        known_share = (sum(f in self._vocabulary for f in feats) / len(feats)) if feats else 0.0
+        vocabulary = self._vocabulary
+        known_share = (sum(f in vocabulary for f in feats) / len(feats)) if feats else 0.0
+        longer = [f for f in feats if _is_long(f)]
+        long_share = (sum(f in vocabulary for f in longer) / len(longer)) if longer else known_share
         scores = self._scores(normalised, feats)
         top = max(scores.values())
         exp = {sid: math.exp(s - top) for sid, s in scores.items()}
         total = sum(exp.values())
-        probs = sorted(((sid, e / total) for sid, e in exp.items()), key=lambda p: (-p[1], SCENARIO_IDS.index(p[0])))
-        if not feats or known_share < self.settings.min_known_features:
+        probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=lambda p: (-p[1], SCENARIO_IDS.index(p[0]))))
+        return _Reading(probs, known_share, long_share, len(feats))
+
+    def calibrated(self, reading: _Reading) -> float:
+        a, b, c, d = self.settings.calibration
+        p = min(max(reading.probs[0][1], 1e-6), 1 - 1e-6)
+        return _sigmoid(a * math.log(p / (1 - p)) + b * reading.known_share + c * reading.long_share + d)
+
+    def predict(self, text: str) -> Prediction:
+        normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
+        reading = self._reading(normalised)
+        probs = reading.probs
+        if not reading.n_features or reading.known_share < self.settings.min_known_features:
             rest = [(sid, p) for sid, p in probs if sid != UNKNOWN][:3]
             return Prediction(UNKNOWN, round(max(0.5, 1.0 - sum(p for _, p in rest)), 4), tuple((s, round(p, 4)) for s, p in rest))
-        best, confidence = probs[0]
-        alternatives = tuple((sid, round(p, 4)) for sid, p in probs[1:4])
-        return Prediction(best, round(confidence, 4), alternatives)
+        best, top = probs[0]
+        confidence = self.calibrated(reading)
+        # The others keep their share of what the calibrated top leaves, never above the top.
+        rest_scale = (1 - confidence) / (1 - top) if top < 1 else 0.0
+        alternatives = tuple((sid, round(min(p * rest_scale, confidence), 4)) for sid, p in probs[1:4])
+        also = self._also(normalised, best) if best != UNKNOWN else ()
+        return Prediction(best, round(confidence, 4), alternatives, also)
+
+    # ---- several problems in one description --------------------------------
+    def _also(self, normalised: str, best: str) -> tuple[str, ...]:
+        clauses = [c.strip() for c in _CLAUSE.split(normalised) if c and c.strip()]
+        if len(clauses) < 2:
+            return ()
+        found: list[str] = []
+        for clause in clauses:
+            points = self._points(clause)
+            if not points:
+                continue
+            sid, strength = max(points.items(), key=lambda p: p[1])
+            if strength < self.settings.also_min_points or sid in found or sid == best:
+                continue
+            if frozenset((sid, best)) in _EXCLUSIVE or any(frozenset((sid, f)) in _EXCLUSIVE for f in found):
+                continue
+            scores = self._scores(clause, list(dict.fromkeys(_features(clause))))
+            if max(scores, key=scores.__getitem__) == sid:
+                found.append(sid)
+        return tuple(found[:2])
