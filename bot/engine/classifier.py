@@ -37,14 +37,14 @@ class ClassifierSettings:
     keyword_weight: float = 3.0      # naive Bayes: weight of one keyword point, in the same space
     linear_epochs: int = 3           # passes of the passive-aggressive learner over the examples
     linear_step: float = 0.1         # its largest step (the "C" of PA-I)
-    linear_scale: float = 5.0        # linear margins -> log-odds
+    linear_scale: float = 6.0        # linear margins -> log-odds
     mix: float = 0.6                 # share of the linear model in the combined score
     min_confidence: float = 0.45     # below this the top scenario is only a suggestion: the bot asks
     min_known_features: float = 0.25 # share of n-grams seen in training; less → out of scope
     # Calibration, fitted by cross-validation (benchmarks/tune_classifier.py): confidence =
     # sigmoid(a · logit(top probability) + b · share of n-grams seen in training
     #         + c · share of the longer n-grams (3 characters, word pairs) seen in training + d)
-    calibration: tuple[float, float, float, float] = (1.0, 0.0, 0.0, 0.0)
+    calibration: tuple[float, float, float, float] = (1.05, 0.0, 0.0, 0.222)
     outgoing_weight: float = 4.0     # added to `unknown` when the text only speaks of goods going out
     also_min_points: float = 2.5     # keyword points a clause needs to add a further scenario
     seed: int = 7
