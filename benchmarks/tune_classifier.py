@@ -3,8 +3,9 @@
     python benchmarks/tune_classifier.py [--quick]
 
 For each setting tried, prints the 5-fold top-1 accuracy and log-loss of the uncalibrated model;
-then, for the best, fits the calibration (confidence = sigmoid(a·logit(p) + b·in-domain share +
-c·ln(1 + features) + d), maximum likelihood of "the top answer is right" over the out-of-fold
+then, for the best, fits the calibration (confidence = sigmoid(w · inputs), the inputs listed in
+bot/engine/classifier.py: the top probability, how much of the text is in-domain, and how strongly
+the text's keyword cues point elsewhere; maximum likelihood of "the top answer is right" over the out-of-fold
 readings of the realistic examples — every examples/*.yaml but the short train.yaml, since long,
 chatty descriptions are what the calibration must be honest on) and prints it with the calibrated
 figures. Copy the result into ClassifierSettings'
@@ -80,8 +81,7 @@ def uncalibrated(rows) -> tuple[float, float]:
 
 
 def _inputs(reading) -> list[float]:
-    p = min(max(reading.probs[0][1], 1e-6), 1 - 1e-6)
-    return [math.log(p / (1 - p)), reading.known_share, reading.long_share, 1.0]
+    return list(reading.calibration_inputs())
 
 
 def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
@@ -98,6 +98,10 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     return [rows[i][n] / rows[i][i] for i in range(n)]
 
 
+RAISE_ONLY = (1, 2)        # in-domain shares
+LOWER_ONLY = (3, 4, 5)     # cues of a return problem behind `unknown`, cues of a rival problem, disagreement
+
+
 def fit_calibration(rows, ridge: float = 1e-2, iterations: int = 50) -> tuple[float, ...]:
     """Logistic regression of "the top answer is right" on the four inputs (Newton's method).
 
@@ -106,14 +110,16 @@ def fit_calibration(rows, ridge: float = 1e-2, iterations: int = 50) -> tuple[fl
     folds are written like its training folds), so an input whose fitted weight comes out negative
     is dropped and the rest refitted."""
     data = [(_inputs(r), float(r.probs[0][0] == sid)) for sid, r, gated in rows if gated]
-    active = [0, 1, 2, 3]
+    size = len(data[0][0])
+    active = list(range(size))
     while True:
         theta = _newton([([x[i] for i in active], y) for x, y in data], ridge, iterations)
-        negative = [i for i, t in zip(active, theta) if i in (1, 2) and t < 0]
+        wrong_way = [i for i, t in zip(active, theta) if (i in RAISE_ONLY and t < 0) or (i in LOWER_ONLY and t > 0)]
+        negative = wrong_way
         if not negative:
             break
         active.remove(negative[0])
-    full = [0.0] * 4
+    full = [0.0] * size
     for i, t in zip(active, theta):
         full[i] = t
     return tuple(round(t, 3) for t in full)
@@ -177,7 +183,7 @@ def main() -> None:
     print(f"\nbest by log-loss: mix={best.mix} linear_scale={best.linear_scale} linear_epochs={best.linear_epochs} "
           f"accuracy={accuracy:.3f} log-loss={log_loss:.3f}")
     print(f"calibration = {calibration}")
-    plain = dataclasses.replace(best, calibration=(1.0, 0.0, 0.0, 0.0))
+    plain = dataclasses.replace(best, calibration=(1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0))
     print(f"out-of-fold, all {len(rows)}: calibrated {calibrated_figures(rows, tuned)}; uncalibrated {calibrated_figures(rows, plain)}")
     print(f"out-of-fold, realistic {len(fit_rows)}: calibrated {calibrated_figures(fit_rows, tuned)}; "
           f"uncalibrated {calibrated_figures(fit_rows, plain)}")

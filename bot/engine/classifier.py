@@ -28,6 +28,8 @@ from bot.engine.normalise import normalise
 
 # Classification looks at the start of a description; a case is told in a few sentences.
 MAX_CLASSIFIED_CHARS = 1000
+# Keyword points at which a problem's cues count as fully stated (a decisive cue is 2.5–3).
+CUE_CAP = 5.0
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,10 @@ class ClassifierSettings:
     min_confidence: float = 0.45     # below this the top scenario is only a suggestion: the bot asks
     min_known_features: float = 0.25 # share of n-grams seen in training; less → out of scope
     # Calibration, fitted by cross-validation (benchmarks/tune_classifier.py): confidence =
-    # sigmoid(a · logit(top probability) + b · share of n-grams seen in training
-    #         + c · share of the longer n-grams (3 characters, word pairs) seen in training + d)
-    calibration: tuple[float, float, float, float] = (1.05, 0.0, 0.0, 0.222)
+    # sigmoid(w · inputs), inputs as in calibration_inputs(): logit of the top probability, share of
+    # n-grams seen in training, the same for the longer n-grams, cue strength of a return problem
+    # when the answer is `unknown`, cue strength of a rival problem, 1.
+    calibration: tuple[float, ...] = (0.913, 0.0, 0.0, 0.0, 0.0, -0.884, 0.725)
     outgoing_weight: float = 4.0     # added to `unknown` when the text only speaks of goods going out
     also_min_points: float = 2.5     # keyword points a clause needs to add a further scenario
     seed: int = 7
@@ -65,6 +68,24 @@ class _Reading:
     known_share: float                            # share of the text's n-grams seen in training
     long_share: float                             # the same for 3-character n-grams and word pairs
     n_features: int
+    points: dict[str, float]                      # keyword points per scenario
+    agree: bool                                   # naive Bayes and the linear model have the same best
+    bayes_best: str
+
+    def calibration_inputs(self) -> tuple[float, ...]:
+        best = self.probs[0][0]
+        p = min(max(self.probs[0][1], 1e-6), 1 - 1e-6)
+        cues = [v for sid, v in self.points.items() if sid not in (best, UNKNOWN)]
+        strongest_other = min(max(cues, default=0.0), CUE_CAP) / CUE_CAP
+        return (
+            math.log(p / (1 - p)),
+            self.known_share,
+            self.long_share,
+            strongest_other if best == UNKNOWN else 0.0,   # "not a return problem", yet cues of one
+            strongest_other if best != UNKNOWN else 0.0,   # cues of another problem than the answer
+            0.0 if self.agree else 1.0,                    # the two models disagree
+            1.0,
+        )
 
 
 _LATIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -88,7 +109,8 @@ _EXCLUSIVE = frozenset(frozenset(p) for p in [
 # Which way the parcel goes: every scenario is about goods coming back to the shop; a message that
 # only speaks of the shop's own shipment to the buyer is something else. Two synthetic features.
 _COMING_BACK = re.compile(r"退|寄回|寄返|返还|售后|\b(?:return|returned|returns|returning|refund|rts)\b|sent (?:it )?back|send (?:it )?back|came back|coming back|mailed (?:it )?back")
-_GOING_OUT = re.compile(r"发货|发出去|发出的|发给|寄给(?:客人|买家|客户|顾客|用户)|给(?:客人|买家|客户|顾客)(?:发|寄)|出货|\b(?:i|we) (?:shipped|sent|mailed)\b|\bshipped (?:to|it to|an order)\b|\boutbound\b|\boutgoing\b")
+# ("I shipped it" is left out: in a pasted buyer message the "I" is the buyer sending the return.)
+_GOING_OUT = re.compile(r"发货|发出去的|发出的货|发给(?:客人|买家|客户|顾客|用户)|寄给(?:客人|买家|客户|顾客|用户)|给(?:客人|买家|客户|顾客)(?:发|寄)|出货|\bshipped (?:to (?:the |a |my )?(?:buyer|customer)|an order)\b|\boutbound\b|\boutgoing\b")
 
 
 def features(text: str) -> list[str]:
@@ -230,6 +252,10 @@ class ScenarioClassifier:
         return self._scores(normalised, list(dict.fromkeys(_features(normalised))))
 
     def _scores(self, normalised: str, feats: list[str]) -> dict[str, float]:
+        return self._score_parts(normalised, feats)[0]
+
+    def _score_parts(self, normalised: str, feats: list[str]) -> tuple[dict[str, float], str, str, dict[str, float]]:
+        """Combined scores, naive Bayes' best, the linear model's best, keyword points."""
         settings = self.settings
         known = [f for f in feats if f in self._vocabulary]
         points: dict[str, float] = {}
@@ -246,14 +272,15 @@ class ScenarioClassifier:
                 for sid, w in row.items():
                     linear[sid] += w
         result: dict[str, float] = {}
+        bayes: dict[str, float] = {}
         mix = settings.mix
         outgoing = settings.outgoing_weight if feats and feats[-1] == "d:out" else 0.0
         for sid in self._labels:
             table, unseen = self._log_prob[sid], self._log_unseen[sid]
             loglik = sum(table.get(f, unseen) for f in known) / len(known) if known else 0.0
-            bayes = settings.temperature * loglik + settings.keyword_weight * points.get(sid, 0.0)
-            result[sid] = (1 - mix) * bayes + mix * settings.linear_scale * linear[sid] + (outgoing if sid == UNKNOWN else 0.0)
-        return result
+            bayes[sid] = settings.temperature * loglik + settings.keyword_weight * points.get(sid, 0.0)
+            result[sid] = (1 - mix) * bayes[sid] + mix * settings.linear_scale * linear[sid] + (outgoing if sid == UNKNOWN else 0.0)
+        return result, max(bayes, key=bayes.__getitem__), max(linear, key=linear.__getitem__), points
 
     def _points(self, normalised: str) -> dict[str, float]:
         points: dict[str, float] = {}
@@ -269,17 +296,15 @@ class ScenarioClassifier:
         known_share = (sum(f in vocabulary for f in feats) / len(feats)) if feats else 0.0
         longer = [f for f in feats if _is_long(f)]
         long_share = (sum(f in vocabulary for f in longer) / len(longer)) if longer else known_share
-        scores = self._scores(normalised, feats)
+        scores, bayes_best, linear_best, points = self._score_parts(normalised, feats)
         top = max(scores.values())
         exp = {sid: math.exp(s - top) for sid, s in scores.items()}
         total = sum(exp.values())
         probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=lambda p: (-p[1], SCENARIO_IDS.index(p[0]))))
-        return _Reading(probs, known_share, long_share, len(feats))
+        return _Reading(probs, known_share, long_share, len(feats), points, bayes_best == linear_best, bayes_best)
 
     def calibrated(self, reading: _Reading) -> float:
-        a, b, c, d = self.settings.calibration
-        p = min(max(reading.probs[0][1], 1e-6), 1 - 1e-6)
-        return _sigmoid(a * math.log(p / (1 - p)) + b * reading.known_share + c * reading.long_share + d)
+        return _sigmoid(sum(w * x for w, x in zip(self.settings.calibration, reading.calibration_inputs())))
 
     def predict(self, text: str) -> Prediction:
         normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
