@@ -112,9 +112,12 @@ def main() -> None:
               f"out-of-scope forced {mine.unknown_forced}/{mine.unknown_total}   asked {mine.asked}")
         print(f"  peer      top-1 {peers.top1:6.1%}   top-3 {peers.top3:6.1%}   "
               f"out-of-scope forced {peers.unknown_forced}/{peers.unknown_total}")
-        if mine.also_total or mine.also_spurious:
-            print(f"  negobot multi-problem: all further problems named in {mine.also_found} of {mine.also_total}; "
-                  f"an `also` on {mine.also_spurious} single-problem texts")
+        if mine.also_total:
+            print(f"  counting an answer that is any of a text's labelled problems: negobot top-1 {mine.top1_any:.1%}, "
+                  f"confident errors {mine.confident_wrong_any}/{mine.wrong_any} ({mine.confident_error_share_any:.0%}); "
+                  f"peer top-1 {peers.top1_any:.1%}")
+            print(f"  negobot multi-problem: every labelled problem named (answer + `also`) in {mine.also_found} of "
+                  f"{mine.also_total}; an `also` on {mine.also_spurious} of {mine.total - mine.also_total} single-problem texts")
         if args.misses:
             for want, got, confidence, text in mine.misses:
                 print(f"    {want:>26} → {got:<26} {confidence:.2f}  {text[:90]!r}")

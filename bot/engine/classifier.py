@@ -49,7 +49,9 @@ class ClassifierSettings:
     # when the answer is `unknown`, cue strength of a rival problem, 1.
     calibration: tuple[float, ...] = (0.913, 0.0, 0.0, 0.0, 0.0, -0.884, 0.725)
     outgoing_weight: float = 4.0     # added to `unknown` when the text only speaks of goods going out
-    also_min_points: float = 2.5     # keyword points a clause needs to add a further scenario
+    also_min_points: float = 1.0     # a further problem: keyword points for it in its clause,
+    also_min_probability: float = 0.8  # ... the clause's own reading of it,
+    also_among: int = 3              # ... and its rank in the whole text's readings
     seed: int = 7
 
 
@@ -94,17 +96,11 @@ _SEPARATOR = re.compile(r"[\s\W_]+")
 _EN_STOP = frozenset("a an the i my me we our us you your he she they it is was are were be been to of in on at for and or but so that this with have has had do did not".split())
 # Where one problem ends and the next may begin.
 _CLAUSE = re.compile(r"[，,。.；;！!？?\n]+|而且|并且|另外|还有|同时|此外|加上|\balso\b|\bplus\b|\bon top of that\b")
-# Problems that cannot both be the case: one is the other's refinement or they exclude each other.
+# Problems that cannot both be the case: the quality case already means "used AND defective".
+# (A near deadline goes with anything, so it is no exclusion.)
 _EXCLUSIVE = frozenset(frozenset(p) for p in [
     ("resale_affected", "quality_issue_return"),
-    ("return_in_transit_deadline", "received_not_inspected"),
-    ("return_in_transit_deadline", "carrier_tracking_stalled"),
-    ("return_in_transit_deadline", "shipment_cancelled"),
-    ("received_not_inspected", "carrier_tracking_stalled"),
-    ("received_not_inspected", "shipment_cancelled"),
-    ("carrier_tracking_stalled", "shipment_cancelled"),
 ])
-
 
 # Which way the parcel goes: every scenario is about goods coming back to the shop; a message that
 # only speaks of the shop's own shipment to the buyer is something else. Two synthetic features.
@@ -318,25 +314,31 @@ class ScenarioClassifier:
         # The others keep their share of what the calibrated top leaves, never above the top.
         rest_scale = (1 - confidence) / (1 - top) if top < 1 else 0.0
         alternatives = tuple((sid, round(min(p * rest_scale, confidence), 4)) for sid, p in probs[1:4])
-        also = self._also(normalised, best) if best != UNKNOWN else ()
+        also = self._also(normalised, reading) if best != UNKNOWN else ()
         return Prediction(best, round(confidence, 4), alternatives, also)
 
     # ---- several problems in one description --------------------------------
-    def _also(self, normalised: str, best: str) -> tuple[str, ...]:
+    def _also(self, normalised: str, reading: _Reading) -> tuple[str, ...]:
+        """Further problems: a clause that states another problem on its own — the clause's best
+        reading is that scenario, with probability ≥ also_min_probability and at least one keyword
+        cue of it in the clause — and that scenario is among the whole text's best readings."""
+        settings = self.settings
+        best = reading.probs[0][0]
+        candidates = {sid for sid, _p in reading.probs[: settings.also_among]} - {best, UNKNOWN}
         clauses = [c.strip() for c in _CLAUSE.split(normalised) if c and c.strip()]
-        if len(clauses) < 2:
+        if len(clauses) < 2 or not candidates:
             return ()
         found: list[str] = []
         for clause in clauses:
-            points = self._points(clause)
-            if not points:
+            if len(clause) < 4:
                 continue
-            sid, strength = max(points.items(), key=lambda p: p[1])
-            if strength < self.settings.also_min_points or sid in found or sid == best:
+            cues = self._points(clause)
+            if not any(cues.get(sid, 0.0) >= settings.also_min_points for sid in candidates):
                 continue
-            if frozenset((sid, best)) in _EXCLUSIVE or any(frozenset((sid, f)) in _EXCLUSIVE for f in found):
-                continue
-            scores = self._scores(clause, list(dict.fromkeys(_features(clause))))
-            if max(scores, key=scores.__getitem__) == sid:
+            sid, probability = self._reading(clause).probs[0]
+            if (sid in candidates and sid not in found and probability >= settings.also_min_probability
+                    and cues.get(sid, 0.0) >= settings.also_min_points
+                    and frozenset((sid, best)) not in _EXCLUSIVE
+                    and not any(frozenset((sid, f)) in _EXCLUSIVE for f in found)):
                 found.append(sid)
         return tuple(found[:2])

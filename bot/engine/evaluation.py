@@ -48,14 +48,21 @@ class Figures:
     unknown_total: int = 0
     unknown_forced: int = 0           # out-of-scope texts given a case with confidence >= the ask threshold
     asked: int = 0                    # answers below the ask threshold (the bot asks "which case is it?")
+    top1_any: float = 0.0             # the answer is one of the labelled problems (main or `also`)
+    wrong_any: int = 0                # answers that are none of the labelled problems
+    confident_wrong_any: int = 0      # ... given with confidence >= CONFIDENT
     also_total: int = 0               # texts labelled with further scenarios
-    also_found: int = 0               # ... whose further scenarios all appear in the prediction
+    also_found: int = 0               # ... whose labelled problems all appear in the answer or its `also`
     also_spurious: int = 0            # single-problem texts given an `also`
     misses: list[tuple[str, str, float, str]] = field(default_factory=list)
 
     @property
     def confident_error_share(self) -> float:
         return self.confident_wrong / self.wrong if self.wrong else 0.0
+
+    @property
+    def confident_error_share_any(self) -> float:
+        return self.confident_wrong_any / self.wrong_any if self.wrong_any else 0.0
 
     def lines(self, name: str) -> list[str]:
         return [
@@ -70,7 +77,7 @@ def measure(items: list[Labelled], predict, ask_below: float = 0.45) -> Figures:
     fig = Figures(total=len(items))
     if not items:
         return fig
-    right = top3 = 0
+    right = top3 = right_any = 0
     rows = []
     for item in items:
         p = predict(item.text)
@@ -82,6 +89,12 @@ def measure(items: list[Labelled], predict, ask_below: float = 0.45) -> Figures:
             fig.wrong += 1
             fig.confident_wrong += p.confidence >= CONFIDENT
             fig.misses.append((item.scenario, p.scenario, p.confidence, item.text))
+        named = {p.scenario, *(getattr(p, "also", ()) or ())}
+        if p.scenario in {item.scenario, *item.also}:
+            right_any += 1
+        else:
+            fig.wrong_any += 1
+            fig.confident_wrong_any += p.confidence >= CONFIDENT
         if p.confidence < ask_below:
             fig.asked += 1
         if item.scenario == UNKNOWN:
@@ -90,11 +103,12 @@ def measure(items: list[Labelled], predict, ask_below: float = 0.45) -> Figures:
         found = set(getattr(p, "also", ()) or ())
         if item.also:
             fig.also_total += 1
-            fig.also_found += set(item.also) <= found | {p.scenario}
+            fig.also_found += {item.scenario, *item.also} <= named
         elif found:
             fig.also_spurious += 1
     fig.top1 = right / len(items)
     fig.top3 = top3 / len(items)
+    fig.top1_any = right_any / len(items)
     fig.ece = expected_calibration_error(rows)
     return fig
 
