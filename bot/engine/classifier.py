@@ -18,6 +18,7 @@ reading) besides the main one come back in `Prediction.also`.
 from __future__ import annotations
 
 import math
+import operator
 import random
 import re
 from collections import Counter
@@ -198,39 +199,44 @@ class ScenarioClassifier:
 
     def _train_linear(self, data: list[tuple[list[str], list[str], str]]) -> None:
         """Averaged multiclass passive-aggressive (PA-I): on a margin violation, move the weights of
-        the true label up and of the best wrong label down, by the smallest step that fixes it."""
+        the true label up and of the best wrong label down, by the smallest step that fixes it.
+        Weights are one row of per-label floats per feature, so a score is a column sum."""
         settings = self.settings
-        labels = self._labels
-        order = list(range(len(data)))
+        n_labels = len(self._labels)
+        position = {sid: k for k, sid in enumerate(self._labels)}
+        index: dict[str, int] = {}
+        encoded = [([index.setdefault(f, len(index)) for f in feats + kws], position[gold]) for feats, kws, gold in data]
+        weights = [[0.0] * n_labels for _ in range(len(index))]
+        totals = [[0.0] * n_labels for _ in range(len(index))]     # step-weighted sums, for averaging
+        order = list(range(len(encoded)))
         rng = random.Random(settings.seed)
-        weights: dict[str, dict[str, float]] = {}
-        totals: dict[str, dict[str, float]] = {}       # step-weighted sums, for averaging
         step_no = 1
         for _ in range(settings.linear_epochs):
             rng.shuffle(order)
             for i in order:
-                feats, kws, gold = data[i]
-                inputs = feats + kws
-                scores = dict.fromkeys(labels, 0.0)
-                for f in inputs:
-                    row = weights.get(f)
-                    if row:
-                        for sid, w in row.items():
-                            scores[sid] += w
-                rival = max((sid for sid in labels if sid != gold), key=scores.__getitem__, default=None)
-                if rival is not None and inputs:
-                    loss = 1.0 - (scores[gold] - scores[rival])
+                ids, gold = encoded[i]
+                if ids and n_labels > 1:
+                    scores = [sum(column) for column in zip(*[weights[j] for j in ids])]
+                    rival, rival_score = -1, -math.inf
+                    for k, value in enumerate(scores):
+                        if k != gold and value > rival_score:
+                            rival, rival_score = k, value
+                    loss = 1.0 - (scores[gold] - rival_score)
                     if loss > 0:
-                        tau = min(settings.linear_step, loss / (2 * len(inputs)))
-                        for f in inputs:
-                            row = weights.setdefault(f, {})
-                            acc = totals.setdefault(f, {})
-                            row[gold] = row.get(gold, 0.0) + tau
-                            row[rival] = row.get(rival, 0.0) - tau
-                            acc[gold] = acc.get(gold, 0.0) + step_no * tau
-                            acc[rival] = acc.get(rival, 0.0) - step_no * tau
+                        tau = min(settings.linear_step, loss / (2 * len(ids)))
+                        weighted = step_no * tau
+                        for j in ids:
+                            row, acc = weights[j], totals[j]
+                            row[gold] += tau
+                            row[rival] -= tau
+                            acc[gold] += weighted
+                            acc[rival] -= weighted
                 step_no += 1
-        self._weights = {f: {sid: w - totals[f][sid] / step_no for sid, w in row.items()} for f, row in weights.items()}
+        scale = -1.0 / step_no
+        self._weights = {
+            f: tuple(map(operator.add, weights[j], map(scale.__mul__, totals[j])))
+            for f, j in index.items() if any(totals[j])
+        }
 
     def _keyword_features(self, normalised: str) -> list[str]:
         if self._keyword_re is None:
@@ -261,12 +267,9 @@ class ScenarioClassifier:
                 sid, weight = self._keyword_owner[match.group()]
                 points[sid] = points.get(sid, 0.0) + weight
                 keyword_feats.append("k:" + match.group())
-        linear = dict.fromkeys(self._labels, 0.0)
-        for f in known + keyword_feats:
-            row = self._weights.get(f)
-            if row:
-                for sid, w in row.items():
-                    linear[sid] += w
+        weights = self._weights
+        rows = [weights[f] for f in known + keyword_feats if f in weights]
+        linear = dict(zip(self._labels, map(sum, zip(*rows)) if rows else [0.0] * len(self._labels)))
         result: dict[str, float] = {}
         bayes: dict[str, float] = {}
         mix = settings.mix
