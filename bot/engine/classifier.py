@@ -48,11 +48,12 @@ class ClassifierSettings:
     # sigmoid(w · inputs), inputs as in calibration_inputs(): logit of the top probability, share of
     # n-grams seen in training, the same for the longer n-grams, cue strength of a return problem
     # when the answer is `unknown`, cue strength of a rival problem, 1.
-    calibration: tuple[float, ...] = (0.913, 0.0, 0.0, 0.0, 0.0, -0.884, 0.725)
+    calibration: tuple[float, ...] = (0.896, 2.229, 0.0, 0.0, 0.0, -0.955, -0.855)
     outgoing_weight: float = 4.0     # added to `unknown` when the text only speaks of goods going out
     also_min_points: float = 1.0     # a further problem: keyword points for it in its clause,
     also_min_probability: float = 0.8  # ... the clause's own reading of it,
     also_among: int = 3              # ... and its rank in the whole text's readings
+    several_max_confidence: float = 0.75  # the most confidence an answer gets when the text states several problems
     seed: int = 7
 
 
@@ -108,6 +109,12 @@ _EXCLUSIVE = frozenset(frozenset(p) for p in [
 _COMING_BACK = re.compile(r"退|寄回|寄返|返还|售后|\b(?:return|returned|returns|returning|refund|rts)\b|sent (?:it )?back|send (?:it )?back|came back|coming back|mailed (?:it )?back")
 # ("I shipped it" is left out: in a pasted buyer message the "I" is the buyer sending the return.)
 _GOING_OUT = re.compile(r"发货|发出去的|发出的货|发给(?:客人|买家|客户|顾客|用户)|寄给(?:客人|买家|客户|顾客|用户)|给(?:客人|买家|客户|顾客)(?:发|寄)|出货|\bshipped (?:to (?:the |a |my )?(?:buyer|customer)|an order)\b|\boutbound\b|\boutgoing\b")
+
+
+# Words of asking ("怎么", "吗", "how", "what", "can"): they tell the form of a message, not the
+# problem — merchants ask about their returns as often as out-of-scope questions — so the linear
+# model does not learn from them (naive Bayes still sees them).
+_ASKING = frozenset("怎 么 怎么 吗 呢 吧 啊 w:what w:how c:<how c:how> c:<wha c:what c:hat> w:can c:<can c:can>".split())
 
 
 def features(text: str) -> list[str]:
@@ -205,7 +212,7 @@ class ScenarioClassifier:
         n_labels = len(self._labels)
         position = {sid: k for k, sid in enumerate(self._labels)}
         index: dict[str, int] = {}
-        encoded = [([index.setdefault(f, len(index)) for f in feats + kws], position[gold]) for feats, kws, gold in data]
+        encoded = [([index.setdefault(f, len(index)) for f in feats + kws if f not in _ASKING], position[gold]) for feats, kws, gold in data]
         weights = [[0.0] * n_labels for _ in range(len(index))]
         totals = [[0.0] * n_labels for _ in range(len(index))]     # step-weighted sums, for averaging
         order = list(range(len(encoded)))
@@ -268,7 +275,7 @@ class ScenarioClassifier:
                 points[sid] = points.get(sid, 0.0) + weight
                 keyword_feats.append("k:" + match.group())
         weights = self._weights
-        rows = [weights[f] for f in known + keyword_feats if f in weights]
+        rows = [weights[f] for f in known + keyword_feats if f in weights and f not in _ASKING]
         linear = dict(zip(self._labels, map(sum, zip(*rows)) if rows else [0.0] * len(self._labels)))
         result: dict[str, float] = {}
         bayes: dict[str, float] = {}
@@ -318,6 +325,10 @@ class ScenarioClassifier:
         rest_scale = (1 - confidence) / (1 - top) if top < 1 else 0.0
         alternatives = tuple((sid, round(min(p * rest_scale, confidence), 4)) for sid, p in probs[1:4])
         also = self._also(normalised, reading) if best != UNKNOWN else ()
+        if also and confidence > self.settings.several_max_confidence:
+            # Several problems stated: which one the merchant means first is a guess, not a certainty.
+            confidence = self.settings.several_max_confidence
+            alternatives = tuple((sid, min(p, confidence)) for sid, p in alternatives)
         return Prediction(best, round(confidence, 4), alternatives, also)
 
     # ---- several problems in one description --------------------------------
