@@ -31,6 +31,10 @@ from bot.engine.normalise import normalise
 MAX_CLASSIFIED_CHARS = 1000
 # Keyword points at which a problem's cues count as fully stated (a decisive cue is 2.5–3).
 CUE_CAP = 5.0
+DECISIVE_POINTS = 2.5
+DEADLINE_ONLY = "return_in_transit_deadline"
+DEADLINE_SECONDARY_TO = frozenset({"tracking_number_invalid", "wrong_return_address", "received_not_inspected",
+                                   "shipment_cancelled", "carrier_tracking_stalled"})
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class ClassifierSettings:
     # sigmoid(w · inputs), inputs as in calibration_inputs(): logit of the top probability, share of
     # n-grams seen in training, the same for the longer n-grams, cue strength of a return problem
     # when the answer is `unknown`, cue strength of a rival problem, 1.
-    calibration: tuple[float, ...] = (0.896, 2.229, 0.0, 0.0, 0.0, -0.955, -0.855)
+    calibration: tuple[float, ...] = (0.663, 2.512, 0.0, 0.0, 0.0, -0.766, -0.74)
     outgoing_weight: float = 4.0     # added to `unknown` when the text only speaks of goods going out
     also_min_points: float = 1.0     # a further problem: keyword points for it in its clause,
     also_min_probability: float = 0.8  # ... the clause's own reading of it,
@@ -325,6 +329,18 @@ class ScenarioClassifier:
         rest_scale = (1 - confidence) / (1 - top) if top < 1 else 0.0
         alternatives = tuple((sid, round(min(p * rest_scale, confidence), 4)) for sid, p in probs[1:4])
         also = self._also(normalised, reading) if best != UNKNOWN else ()
+        if best == DEADLINE_ONLY:
+            # "Details right, still in transit, deadline near" is the case only when nothing else is
+            # wrong: with another logistics problem stated, that problem leads and the deadline follows.
+            other = next((sid for sid in also if sid in DEADLINE_SECONDARY_TO), None)
+            if other is None:
+                runner_up = next((sid for sid, _p in probs[1:3] if sid in DEADLINE_SECONDARY_TO), None)
+                if runner_up and reading.points.get(runner_up, 0.0) >= DECISIVE_POINTS:
+                    other = runner_up
+            if other is not None:
+                best = other
+                also = (DEADLINE_ONLY, *[sid for sid in also if sid != other])
+                alternatives = ((DEADLINE_ONLY, confidence), *[(s, c) for s, c in alternatives if s != other])[:3]
         if also and confidence > self.settings.several_max_confidence:
             # Several problems stated: which one the merchant means first is a guess, not a certainty.
             confidence = self.settings.several_max_confidence
