@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import operator
+from array import array
 import random
 import re
 from collections import Counter
@@ -217,8 +218,9 @@ class ScenarioClassifier:
         position = {sid: k for k, sid in enumerate(self._labels)}
         index: dict[str, int] = {}
         encoded = [([index.setdefault(f, len(index)) for f in feats + kws if f not in _ASKING], position[gold]) for feats, kws, gold in data]
-        weights = [[0.0] * n_labels for _ in range(len(index))]
-        totals = [[0.0] * n_labels for _ in range(len(index))]     # step-weighted sums, for averaging
+        zeros = array("d", [0.0]) * n_labels                        # compact rows: no float objects
+        weights = [array("d", zeros) for _ in range(len(index))]
+        totals = [array("d", zeros) for _ in range(len(index))]     # step-weighted sums, for averaging
         order = list(range(len(encoded)))
         rng = random.Random(settings.seed)
         step_no = 1
@@ -245,7 +247,7 @@ class ScenarioClassifier:
                 step_no += 1
         scale = -1.0 / step_no
         self._weights = {
-            f: tuple(map(operator.add, weights[j], map(scale.__mul__, totals[j])))
+            f: array("d", map(operator.add, weights[j], map(scale.__mul__, totals[j])))
             for f, j in index.items() if any(totals[j])
         }
 
