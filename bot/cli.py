@@ -78,6 +78,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     print(f"confidence:   {result['confidence']:.2f}")
     if result["alternatives"]:
         print("alternatives: " + ", ".join(f"{a['scenario']} {a['confidence']:.2f}" for a in result["alternatives"]))
+    for also in result["also"]:
+        print(f"also:         {also} — {catalogue.scenario(also).title[locale]}")
     for key, value in result["slots"].items():
         print(f"{key + ':':<14}{value}")
     return EXIT_OK

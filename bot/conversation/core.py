@@ -221,7 +221,7 @@ class Conversation:
             return [self._ask_scenario(profile, case)]
         case.remedy = self._recommended(case)
         self.store.save_case(case)
-        return self._case_replies(profile, case)
+        return self._case_replies(profile, case) + self._also_replies(profile, case, prediction.also)
 
     def _recommended(self, case: Case) -> str | None:
         options = self.engine.remedy_options(case.scenario, case.facts)
@@ -277,6 +277,8 @@ class Conversation:
         arg = parts[2] if len(parts) > 2 else ""
         if verb == "sc":
             return self._choose_scenario(profile, case_id, arg)
+        if verb == "al":
+            return self._handle_also(profile, case_id, arg)
         case = self.store.load_case(merchant_id, case_id)
         if case is None or case.scenario == UNKNOWN or case.remedy is None and verb != "nt":
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
@@ -312,6 +314,31 @@ class Conversation:
             case = Case(merchant_id=profile.merchant_id, case_id=self.store.new_case_id(profile.merchant_id),
                         scenario=scenario, slots={}, draft_locale=profile.locale)
         case.scenario, case.confidence, case.pending, case.audience = scenario, None, None, "buyer"
+        case.remedy = self._recommended(case)
+        self.store.save_case(case)
+        return self._case_replies(profile, case)
+
+    # ---- several problems in one description ------------------------------
+    def _also_replies(self, profile: Profile, case: Case, also: tuple[str, ...]) -> list[Reply]:
+        """A button per further problem the description states; each opens that scenario's drafts."""
+        _ = translator(profile.locale).gettext
+        catalogue = self.engine.catalogue
+        rows = [[Button(_("Also: {scenario} — handle it too").format(scenario=catalogue.scenario(s).title[profile.locale]),
+                        action=f"al:{case.case_id}:{s}")]
+                for s in also if s in catalogue.scenarios and s not in (UNKNOWN, case.scenario)]
+        if not rows:
+            return []
+        return [Reply(text=_("Your description mentions another problem too. Handle it as well, with the same details:"), buttons=rows)]
+
+    def _handle_also(self, profile: Profile, case_id: int, scenario: str) -> list[Reply]:
+        """A new case for the further problem, on the details and facts of the case it was found in."""
+        _ = translator(profile.locale).gettext
+        source = self.store.load_case(profile.merchant_id, case_id)
+        if source is None or scenario not in self.engine.catalogue.scenarios or scenario == UNKNOWN:
+            return [Reply(text=_("That button is no longer valid. Send the description again."))]
+        case = Case(merchant_id=profile.merchant_id, case_id=self.store.new_case_id(profile.merchant_id),
+                    scenario=scenario, slots=dict(source.slots), draft_locale=source.draft_locale,
+                    amount_kind=source.amount_kind, facts=dict(source.facts))
         case.remedy = self._recommended(case)
         self.store.save_case(case)
         return self._case_replies(profile, case)

@@ -298,6 +298,7 @@ class Engine:
             "confidence": analysis.prediction.confidence,
             "alternatives": [{"scenario": s, "confidence": c} for s, c in analysis.prediction.alternatives],
             "slots": analysis.slots,
+            "also": list(analysis.prediction.also),
         }
 
 
