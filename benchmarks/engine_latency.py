@@ -55,7 +55,8 @@ def main() -> None:
             analysis = engine.analyse(text)
             t1 = time.perf_counter()
             if analysis.scenario != "unknown":
-                engine.drafts(analysis.scenario, analysis.slots, packs[("zh_CN", "zh_TW", "en")[i % 3]], settings)
+                engine.drafts(analysis.scenario, analysis.slots, packs[("zh_CN", "zh_TW", "en")[i % 3]], settings,
+                              amount_kind=analysis.amount_kind, facts=analysis.facts)
             t2 = time.perf_counter()
             if round_:   # the first round warms template caches
                 classify.append((t1 - t0) * 1000)
@@ -64,14 +65,15 @@ def main() -> None:
     for i, text in enumerate(texts):
         analysis = engine.analyse(text)
         if analysis.scenario != "unknown":
-            engine.drafts(analysis.scenario, analysis.slots, packs[("zh_CN", "zh_TW", "en")[i % 3]], settings)
+            engine.drafts(analysis.scenario, analysis.slots, packs[("zh_CN", "zh_TW", "en")[i % 3]], settings,
+                              amount_kind=analysis.amount_kind, facts=analysis.facts)
     _, peak = tracemalloc.get_traced_memory()
     print(f"python {sys.version.split()[0]}; {len(texts)} descriptions ({len(short)} short, {len(realistic)} realistic) × 2 rounds")
     print(f"engine start (imports, catalogue, training, 3 packs): {load_seconds * 1000:.0f} ms, peak traced memory {load_peak / 2**20:.1f} MiB")
     n = len(texts)
     by_set = {"short": [v for i, v in enumerate(classify) if i % n < len(short)],
               "realistic": [v for i, v in enumerate(classify) if i % n >= len(short)]}
-    rows = [("classify + slots", classify)]
+    rows = [("classify + slots + facts", classify)]
     rows += [(f"  … {name} texts", values) for name, values in by_set.items() if values]
     rows.append(("all drafts of the scenario", draft))
     for name, values in rows:
