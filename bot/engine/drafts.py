@@ -21,7 +21,7 @@ from bot.engine.slots import AMOUNT_KINDS, SlotExtractor
 LETTER_LOCALE = "zh_CN"      # a carrier letter goes to a mainland carrier: always Simplified Chinese
 _MARKED = re.compile(f"{PLACEHOLDER_OPEN}([^{PLACEHOLDER_CLOSE}]*){PLACEHOLDER_CLOSE}")
 _JOINERS = {"zh_CN": "，", "zh_TW": "，"}
-_PACKAGING = frozenset({"packaging_damaged", "packaging_intact"})   # the box, not the item: `packaging`, not `condition`
+_PACKAGING = frozenset({"packaging_damaged", "packaging_wet", "packaging_intact"})   # the box, not the item: `packaging`, not `condition`
 
 
 def _joined(parts: list[str], locale: str, zh_joiner: str | None = None) -> str:

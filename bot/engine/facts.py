@@ -23,7 +23,7 @@ from bot.engine.slots import MEASURE_WORDS
 from bot.resources import data_dir
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-FAULTS = ("unsure", "buyer", "carrier", "shop", "disputed")
+FAULTS = ("unsure", "disputed", "buyer", "carrier", "shop")
 GOODS = ("delivered", "inspected", "not_back")   # checked in this order: "signed for, not opened yet" is delivered
 EVIDENCE = ("photos", "video", "carrier_proof", "refused", "tested")
 _WORDING = frozenset({"item_word", "accessory_word", "unit_word", "item_count", "amount_named", "asked_for"})

@@ -57,6 +57,7 @@ _MISSING_EN = [
 
 _AMOUNT_NUMBER = rf"((?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
 _AMOUNTS = [
+    re.compile(r"(?<![a-z])refund(?:ing)? (?:of |to |only |just )*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%])", re.I),   # "refund 60 instead of 120"
     re.compile(r"(?:¥|￥|rmb|cny|人民币)\s*([0-9]+(?:,[0-9]{3})*(?:\.[0-9]{1,2})?)", re.I),
     re.compile(rf"{_AMOUNT_NUMBER}\s*(?:元|块钱|块|rmb|yuan|cny)", re.I),
 ]
