@@ -27,12 +27,15 @@ _SLOT_LABELS = {
     "amount": N_("amount"),
     "quantity": N_("quantity"),
     "order_id": N_("order number"),
+    "time_frame": N_("inspection time"),
+    "value": N_("value of the goods"),
 }
 _FACT_LABELS = {
     "buyer": N_("the buyer's slip"),
     "carrier": N_("the carrier's fault"),
     "shop": N_("the shop's own slip"),
     "disputed": N_("you doubt the buyer's claim"),
+    "unsure": N_("not sure who is at fault"),
 }
 _SLOT_QUESTIONS = {
     "amount": N_("This draft needs the refund amount. Reply with it (for example 20 or ¥19.90), or tap Skip to keep the placeholder."),
@@ -416,7 +419,8 @@ class Conversation:
         for key, value in case.slots.items():
             if key == "carrier" and value in self.engine.catalogue.carriers:
                 value = self.engine.catalogue.carriers[value].name[profile.locale]
-            parts.append(f"{_(_SLOT_LABELS[key])} {value}")
+            if key in _SLOT_LABELS:
+                parts.append(f"{_(_SLOT_LABELS[key])} {value}")
         return " · ".join(parts)
 
     def _draft_replies(self, profile: Profile, case: Case, replace_message: bool = False) -> list[Reply]:
