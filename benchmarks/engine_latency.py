@@ -2,7 +2,8 @@
 
     python benchmarks/engine_latency.py
 
-Uses the held-out descriptions (tests/data/heldout.yaml) as a realistic mix. Prints figures; it
+Uses the held-out descriptions (tests/data/heldout.yaml, short; tests/data/heldout_realistic.yaml,
+long and chatty) as the mix, and reports each. Prints figures; it
 asserts nothing — speed belongs here, not in timed tests.
 """
 
@@ -41,7 +42,11 @@ def main() -> None:
     tracemalloc.stop()
 
     held = yaml.safe_load((ROOT / "tests" / "data" / "heldout.yaml").read_text(encoding="utf-8"))
-    texts = [t for texts in held.values() for t in texts]
+    short = [t for texts in held.values() for t in texts]
+    realistic_path = ROOT / "tests" / "data" / "heldout_realistic.yaml"
+    realistic = ([str(item["text"]) for item in yaml.safe_load(realistic_path.read_text(encoding="utf-8"))["items"]]
+                 if realistic_path.exists() else [])
+    texts = short + realistic
     classify, draft = [], []
     settings = MerchantSettings(shop="小鹿家居", tone="warm")
     for round_ in range(3):
@@ -50,7 +55,8 @@ def main() -> None:
             analysis = engine.analyse(text)
             t1 = time.perf_counter()
             if analysis.scenario != "unknown":
-                engine.drafts(analysis.scenario, analysis.slots, packs[("zh_CN", "zh_TW", "en")[i % 3]], settings)
+                engine.drafts(analysis.scenario, analysis.slots, packs[("zh_CN", "zh_TW", "en")[i % 3]], settings,
+                              amount_kind=analysis.amount_kind, facts=analysis.facts)
             t2 = time.perf_counter()
             if round_:   # the first round warms template caches
                 classify.append((t1 - t0) * 1000)
@@ -59,11 +65,18 @@ def main() -> None:
     for i, text in enumerate(texts):
         analysis = engine.analyse(text)
         if analysis.scenario != "unknown":
-            engine.drafts(analysis.scenario, analysis.slots, packs[("zh_CN", "zh_TW", "en")[i % 3]], settings)
+            engine.drafts(analysis.scenario, analysis.slots, packs[("zh_CN", "zh_TW", "en")[i % 3]], settings,
+                              amount_kind=analysis.amount_kind, facts=analysis.facts)
     _, peak = tracemalloc.get_traced_memory()
-    print(f"python {sys.version.split()[0]}; {len(texts)} descriptions × 2 rounds")
+    print(f"python {sys.version.split()[0]}; {len(texts)} descriptions ({len(short)} short, {len(realistic)} realistic) × 2 rounds")
     print(f"engine start (imports, catalogue, training, 3 packs): {load_seconds * 1000:.0f} ms, peak traced memory {load_peak / 2**20:.1f} MiB")
-    for name, values in (("classify + slots", classify), ("all drafts of the scenario", draft)):
+    n = len(texts)
+    by_set = {"short": [v for i, v in enumerate(classify) if i % n < len(short)],
+              "realistic": [v for i, v in enumerate(classify) if i % n >= len(short)]}
+    rows = [("classify + slots + facts", classify)]
+    rows += [(f"  … {name} texts", values) for name, values in by_set.items() if values]
+    rows.append(("all drafts of the scenario", draft))
+    for name, values in rows:
         print(f"{name:<28} median {statistics.median(values):6.2f} ms   p95 {percentile(values, 0.95):6.2f} ms   max {max(values):6.2f} ms")
     print(f"memory allocated and still held after a traced pass of classify + draft: {peak / 2**20:.1f} MiB (peak)")
     try:

@@ -78,6 +78,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     print(f"confidence:   {result['confidence']:.2f}")
     if result["alternatives"]:
         print("alternatives: " + ", ".join(f"{a['scenario']} {a['confidence']:.2f}" for a in result["alternatives"]))
+    for also in result["also"]:
+        print(f"also:         {also} — {catalogue.scenario(also).title[locale]}")
     for key, value in result["slots"].items():
         print(f"{key + ':':<14}{value}")
     return EXIT_OK
@@ -114,15 +116,23 @@ def _print_report(engine, result: dict, locale: str) -> None:
     print(f"# {scenario.title[locale]}  [{scenario.id}, confidence {result['confidence']:.2f}]")
     if result["slots"]:
         print("  " + " · ".join(f"{k}={v}" for k, v in result["slots"].items()))
+    if result.get("facts"):
+        print("  facts: " + " · ".join(f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}"
+                                       for k, v in result["facts"].items()))
     print()
     for line in result["advice"]:
         print(f"- {line}")
     if result["scenario"] == UNKNOWN:
         print("\nTry `negobot scenarios` for the cases negobot drafts for.")
+    for option in result.get("remedies", []):
+        mark = "→ recommended" if option["recommended"] else "  also"
+        print(f"{mark}: {catalogue.remedy(option['remedy']).title[locale]} — {option['why']}")
     for draft in result["drafts"]:
         remedy = catalogue.remedy(draft["remedy"])
         print(f"\n## {remedy.title[locale]} → {draft['audience']}  [{draft['remedy']}]")
         print(draft["text"])
+        if draft.get("reading"):
+            print(f"\n(to read, not to send — the letter goes to the carrier in Simplified Chinese)\n{draft['reading']}")
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:

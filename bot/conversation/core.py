@@ -27,7 +27,7 @@ _SLOT_LABELS = {
     "amount": N_("amount"),
     "quantity": N_("quantity"),
     "order_id": N_("order number"),
-    "time_frame": N_("time frame"),
+    "time_frame": N_("inspection time"),
     "value": N_("value of the goods"),
 }
 _FACT_LABELS = {
@@ -35,7 +35,7 @@ _FACT_LABELS = {
     "carrier": N_("the carrier's fault"),
     "shop": N_("the shop's own slip"),
     "disputed": N_("you doubt the buyer's claim"),
-    "unsure": N_("unsure who is at fault"),
+    "unsure": N_("not sure who is at fault"),
 }
 _SLOT_QUESTIONS = {
     "amount": N_("This draft needs the refund amount. Reply with it (for example 20 or ¥19.90), or tap Skip to keep the placeholder."),
@@ -53,6 +53,7 @@ _BARE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{5,38}$")
 # (/phone), so an answer to its question is kept in the profile for every later letter.
 _ASKED = ("amount", "quantity", "carrier", "tracking_number", "time_frame", "value", "phone")
 MAX_TIME_FRAME_CHARS = 20
+_ALSO = "_also"     # a case's facts key: the further problems its description states (scenario ids)
 MAX_PHONE_CHARS = 24
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]*[0-9]$")
 
@@ -255,6 +256,9 @@ class Conversation:
         if prediction.confidence < self.engine.classifier.settings.min_confidence:
             self.store.save_case(case)
             return [self._ask_scenario(profile, case)]
+        also = [s for s in prediction.also if s in self.engine.catalogue.scenarios and s not in (UNKNOWN, case.scenario)]
+        if also:        # further problems the description states: buttons on the same card, kept with the case
+            case.facts[_ALSO] = also
         options = self.engine.remedy_options(case.scenario, case.facts)
         case.remedy = options[0].remedy if options else None
         return [self._case_reply(profile, case, dirty=True, options=options)]    # saved once, question and all
@@ -315,6 +319,8 @@ class Conversation:
         arg = parts[2] if len(parts) > 2 else ""
         if verb == "sc":
             return self._choose_scenario(profile, case_id, arg)
+        if verb == "al":
+            return self._handle_also(profile, case_id, arg)
         case = self.store.load_case(merchant_id, case_id)
         if case is None or case.scenario == UNKNOWN or case.remedy is None and verb not in ("nt", "ad"):
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
@@ -351,6 +357,29 @@ class Conversation:
         case.scenario, case.confidence, case.pending, case.audience = scenario, None, None, "buyer"
         case.remedy = self._recommended(case)
         return [self._case_reply(profile, case, replace=bool(case_id), dirty=True)]   # a case's own question: answered in place
+
+    # ---- several problems in one description ------------------------------
+    def _also_buttons(self, profile: Profile, case: Case) -> list[list[Button]]:
+        """A button per further problem the description states (kept in the case's facts under
+        _ALSO, which the engine ignores); each opens that scenario's drafts as a case of its own."""
+        _ = translator(profile.locale).gettext
+        catalogue = self.engine.catalogue
+        return [[Button(_("Also: {scenario} — handle it too").format(scenario=catalogue.scenario(s).title[profile.locale]),
+                        action=f"al:{case.case_id}:{s}")]
+                for s in case.facts.get(_ALSO) or () if s in catalogue.scenarios and s not in (UNKNOWN, case.scenario)]
+
+    def _handle_also(self, profile: Profile, case_id: int, scenario: str) -> list[Reply]:
+        """A new case for the further problem, on the details and facts of the case it was found in."""
+        _ = translator(profile.locale).gettext
+        source = self.store.load_case(profile.merchant_id, case_id)
+        if source is None or scenario not in self.engine.catalogue.scenarios or scenario == UNKNOWN:
+            return [Reply(text=_("That button is no longer valid. Send the description again."))]
+        facts = {k: v for k, v in source.facts.items() if k != _ALSO}
+        case = Case(merchant_id=profile.merchant_id, case_id=self.store.new_case_id(profile.merchant_id),
+                    scenario=scenario, slots=dict(source.slots), draft_locale=source.draft_locale,
+                    amount_kind=source.amount_kind, facts=facts)
+        case.remedy = self._recommended(case)
+        return [self._case_reply(profile, case, dirty=True)]       # a new message: the first case's stays
 
     # ---- replies --------------------------------------------------------
     def _unknown_reply(self, profile: Profile, case: Case) -> Reply:
@@ -488,6 +517,7 @@ class Conversation:
                 if option.remedy != case.remedy:
                     rows.append([Button("↪ " + catalogue.remedy(option.remedy).title[profile.locale],
                                         action=f"rm:{cid}:{option.remedy}")])
+        rows.extend(self._also_buttons(profile, case))
         advice = (Button(_("Less advice"), action=f"ad:{cid}:0") if full_advice
                   else Button(_("Advice in full"), action=f"ad:{cid}:1"))
         rows.append([advice, Button(_("Not this case"), action=f"nt:{cid}")])

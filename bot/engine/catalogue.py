@@ -140,7 +140,7 @@ def _advice(raw: object, where: str) -> Advice:
 
 
 FACT_NAMES = ("item", "conditions", "received_instead", "accessory", "fault", "goods", "evidence",
-              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for")
+              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word")
 
 
 def _condition(raw: object, where: str) -> Condition:
@@ -215,8 +215,14 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
         for cid, raw in (carriers_raw or {}).get("carriers", {}).items()
     }
 
-    examples_raw = _read_yaml(directory / "examples" / "train.yaml") or {}
-    examples = {sid: tuple(str(t) for t in examples_raw.get(sid) or ()) for sid in SCENARIO_IDS}
+    # examples/train.yaml first, then every other examples/*.yaml in name order, merged per scenario.
+    example_files = sorted((directory / "examples").glob("*.yaml"), key=lambda f: (f.name != "train.yaml", f.name))
+    merged: dict[str, list[str]] = {sid: [] for sid in SCENARIO_IDS}
+    for example_file in example_files:
+        raw = _read_yaml(example_file) or {}
+        for sid in SCENARIO_IDS:
+            merged[sid].extend(str(t) for t in raw.get(sid) or ())
+    examples = {sid: tuple(dict.fromkeys(texts)) for sid, texts in merged.items()}
     keywords_raw = _read_yaml(directory / "keywords.yaml") or {}
     keywords = {sid: {str(k).lower(): float(w) for k, w in (keywords_raw.get(sid) or {}).items()} for sid in SCENARIO_IDS}
 

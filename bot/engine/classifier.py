@@ -1,32 +1,66 @@
-"""Scenario classifier: character n-gram naive Bayes over the catalogue's examples, plus keyword rules.
+"""Scenario classifier: naive Bayes plus an averaged passive-aggressive linear model over character
+n-grams and keyword cues, both trained from the catalogue's examples when the classifier is built.
 
-The model is trained when the classifier is built (a few hundred short examples: milliseconds), so
-the YAML stays the single source. Scores are length-normalised log-likelihoods, combined with
-keyword evidence, and turned into a confidence by a softmax whose temperature was fitted by
-cross-validation on the training examples (see benchmarks/tune_classifier.py).
+The YAML stays the single source: the models are trained at start-up (≈0.26 s for ~1 500 examples,
+pure Python). Naive Bayes (length-normalised log-likelihood plus weighted keyword rules) copes with
+short, clipped descriptions; the linear model learns which n-grams tell close cases apart in long,
+chatty ones. Their mixed scores go through a softmax, and the top probability is then *calibrated*:
+a logistic map over that probability, the share of the text's n-grams seen in training and whether
+the two models agree, fitted on the training examples with whole example files left out
+(benchmarks/tune_classifier.py) — so text far from what negobot was trained on gets a lower
+confidence and the bot asks instead of drafting. `unknown` is a trained class with cues of its own
+(and a text with too little in-domain content is `unknown` outright).
+
+A description may tell several problems ("少了一件，而且外包装也压坏了"): each clause is read on its
+own, and scenarios that a clause states (its own best reading, with a keyword cue) besides the main
+one come back in `Prediction.also`.
 """
 
 from __future__ import annotations
 
 import math
+import operator
+import random
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 
 from bot.engine.catalogue import SCENARIO_IDS, UNKNOWN, Catalogue
 from bot.engine.normalise import normalise
 
-# Classification looks at the start of a description; a case is told in a sentence or two.
+# Classification looks at the start of a description; a case is told in a few sentences.
 MAX_CLASSIFIED_CHARS = 1000
+# Keyword points at which a problem's cues count as fully stated (a decisive cue is 2.5–3).
+CUE_CAP = 5.0
+DECISIVE_POINTS = 2.5
+DEADLINE_ONLY = "return_in_transit_deadline"
+DEADLINE_SECONDARY_TO = frozenset({"tracking_number_invalid", "wrong_return_address", "received_not_inspected",
+                                   "shipment_cancelled", "carrier_tracking_stalled"})
 
 
 @dataclass(frozen=True)
 class ClassifierSettings:
-    alpha: float = 0.1               # additive smoothing
-    temperature: float = 4.0         # softmax sharpness over per-feature log-likelihood
-    keyword_weight: float = 3.0      # weight of one keyword point, in the same space
-    min_confidence: float = 0.45     # below this the top scenario is only a suggestion
+    alpha: float = 0.1               # naive Bayes: additive smoothing
+    temperature: float = 4.0         # naive Bayes: sharpness over per-feature log-likelihood
+    keyword_weight: float = 3.0      # naive Bayes: weight of one keyword point, in the same space
+    linear_epochs: int = 3           # passes of the passive-aggressive learner over the examples
+    linear_step: float = 0.1         # its largest step (the "C" of PA-I)
+    linear_scale: float = 6.0        # linear margins -> log-odds
+    mix: float = 0.6                 # share of the linear model in the combined score
+    min_confidence: float = 0.45     # below this the top scenario is only a suggestion: the bot asks
     min_known_features: float = 0.25 # share of n-grams seen in training; less → out of scope
+    # Calibration, fitted by cross-validation (benchmarks/tune_classifier.py): confidence =
+    # sigmoid(w · inputs), inputs as in calibration_inputs(): logit of the top probability, share of
+    # n-grams seen in training, the same for the longer n-grams, cue strength of a return problem
+    # when the answer is `unknown`, cue strength of a rival problem, 1.
+    calibration: tuple[float, ...] = (0.663, 2.512, 0.0, 0.0, 0.0, -0.766, -0.74)
+    outgoing_weight: float = 4.0     # added to `unknown` when the text only speaks of goods going out
+    also_min_points: float = 1.0     # a further problem: keyword points for it in its clause,
+    also_min_probability: float = 0.8  # ... the clause's own reading of it,
+    also_among: int = 3              # ... and its rank in the whole text's readings
+    several_max_confidence: float = 0.75  # the most confidence an answer gets when the text states several problems
+    seed: int = 7
 
 
 @dataclass(frozen=True)
@@ -34,12 +68,59 @@ class Prediction:
     scenario: str
     confidence: float
     alternatives: tuple[tuple[str, float], ...]   # the next ones, best first
+    also: tuple[str, ...] = ()                    # further problems the description states
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What predict() works from, before calibration (benchmarks/tune_classifier.py fits on it)."""
+    probs: tuple[tuple[str, float], ...]          # best first
+    known_share: float                            # share of the text's n-grams seen in training
+    long_share: float                             # the same for 3-character n-grams and word pairs
+    n_features: int
+    points: dict[str, float]                      # keyword points per scenario
+    agree: bool                                   # naive Bayes and the linear model have the same best
+    bayes_best: str
+
+    def calibration_inputs(self) -> tuple[float, ...]:
+        best = self.probs[0][0]
+        p = min(max(self.probs[0][1], 1e-6), 1 - 1e-6)
+        cues = [v for sid, v in self.points.items() if sid not in (best, UNKNOWN)]
+        strongest_other = min(max(cues, default=0.0), CUE_CAP) / CUE_CAP
+        return (
+            math.log(p / (1 - p)),
+            self.known_share,
+            self.long_share,
+            strongest_other if best == UNKNOWN else 0.0,   # "not a return problem", yet cues of one
+            strongest_other if best != UNKNOWN else 0.0,   # cues of another problem than the answer
+            0.0 if self.agree else 1.0,                    # the two models disagree
+            1.0,
+        )
 
 
 _LATIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _CODE = re.compile(r"[a-z]*\d[a-z0-9]*")
 _SEPARATOR = re.compile(r"[\s\W_]+")
 _EN_STOP = frozenset("a an the i my me we our us you your he she they it is was are were be been to of in on at for and or but so that this with have has had do did not".split())
+# Where one problem ends and the next may begin.
+_CLAUSE = re.compile(r"[，,。.；;！!？?\n]+|而且|并且|另外|还有|同时|此外|加上|\balso\b|\bplus\b|\bon top of that\b")
+# Problems that cannot both be the case: the quality case already means "used AND defective".
+# (A near deadline goes with anything, so it is no exclusion.)
+_EXCLUSIVE = frozenset(frozenset(p) for p in [
+    ("resale_affected", "quality_issue_return"),
+])
+
+# Which way the parcel goes: every scenario is about goods coming back to the shop; a message that
+# only speaks of the shop's own shipment to the buyer is something else. Two synthetic features.
+_COMING_BACK = re.compile(r"退|寄回|寄返|返还|售后|\b(?:return|returned|returns|returning|refund|rts)\b|sent (?:it )?back|send (?:it )?back|came back|coming back|mailed (?:it )?back")
+# ("I shipped it" is left out: in a pasted buyer message the "I" is the buyer sending the return.)
+_GOING_OUT = re.compile(r"发货|发出去的|发出的货|发给(?:客人|买家|客户|顾客|用户)|寄给(?:客人|买家|客户|顾客|用户)|给(?:客人|买家|客户|顾客)(?:发|寄)|出货|\bshipped (?:to (?:the |a |my )?(?:buyer|customer)|an order)\b|\boutbound\b|\boutgoing\b")
+
+
+# Words of asking ("怎么", "吗", "how", "what", "can"): they tell the form of a message, not the
+# problem — merchants ask about their returns as often as out-of-scope questions — so the linear
+# model does not learn from them (naive Bayes still sees them).
+_ASKING = frozenset("怎 么 怎么 吗 呢 吧 啊 w:what w:how c:<how c:how> c:<wha c:what c:hat> w:can c:<can c:can>".split())
 
 
 def features(text: str) -> list[str]:
@@ -66,6 +147,10 @@ def _features(normalised: str) -> list[str]:
         padded = f"<{word}>"
         out.extend("c:" + padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
     out.extend(f"b:{a}_{b}" for a, b in zip(content, content[1:]))
+    if _COMING_BACK.search(normalised):
+        out.append("d:back")
+    elif _GOING_OUT.search(normalised):
+        out.append("d:out")
     return out
 
 
@@ -85,6 +170,15 @@ def _han_ngrams(run: str, out: list[str]) -> None:
         out.extend(run[i : i + n] for i in range(len(run) - n + 1))
 
 
+def _is_long(feature: str) -> bool:
+    """A 3-character Chinese n-gram or an English word pair: what says a text is phrased as in training."""
+    return feature.startswith("b:") or (len(feature) == 3 and feature[1] != ":")
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
 class ScenarioClassifier:
     def __init__(self, catalogue: Catalogue, settings: ClassifierSettings | None = None,
                  examples: dict[str, tuple[str, ...]] | None = None):
@@ -92,10 +186,19 @@ class ScenarioClassifier:
         self._keyword_re, self._keyword_owner = _keyword_matcher(catalogue.keywords)
         examples = examples if examples is not None else catalogue.examples
         self._labels = [sid for sid in SCENARIO_IDS if examples.get(sid)]
-        counts: dict[str, Counter[str]] = {sid: Counter() for sid in self._labels}
+        data: list[tuple[list[str], list[str], str]] = []   # (n-grams, keyword features, label)
         for sid in self._labels:
             for text in examples[sid]:
-                counts[sid].update(set(features(text)))
+                normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
+                data.append((list(dict.fromkeys(_features(normalised))), self._keyword_features(normalised), sid))
+        self._train_bayes(data)
+        self._train_linear(data)
+
+    # ---- training ----------------------------------------------------------
+    def _train_bayes(self, data: list[tuple[list[str], list[str], str]]) -> None:
+        counts: dict[str, Counter[str]] = {sid: Counter() for sid in self._labels}
+        for feats, _kw, sid in data:
+            counts[sid].update(feats)
         vocabulary = set().union(*counts.values()) if counts else set()
         self._vocabulary = frozenset(vocabulary)
         size = len(vocabulary) + 1
@@ -107,42 +210,168 @@ class ScenarioClassifier:
             self._log_prob[sid] = {f: math.log((c + alpha) / total) for f, c in counts[sid].items()}
             self._log_unseen[sid] = math.log(alpha / total)
 
+    def _train_linear(self, data: list[tuple[list[str], list[str], str]]) -> None:
+        """Averaged multiclass passive-aggressive (PA-I): on a margin violation, move the weights of
+        the true label up and of the best wrong label down, by the smallest step that fixes it.
+        Weights are one row of per-label floats per feature, so a score is a column sum."""
+        settings = self.settings
+        n_labels = len(self._labels)
+        position = {sid: k for k, sid in enumerate(self._labels)}
+        index: dict[str, int] = {}
+        encoded = [([index.setdefault(f, len(index)) for f in feats + kws if f not in _ASKING], position[gold]) for feats, kws, gold in data]
+        zeros = array("d", [0.0]) * n_labels                        # compact rows: no float objects
+        weights = [array("d", zeros) for _ in range(len(index))]
+        totals = [array("d", zeros) for _ in range(len(index))]     # step-weighted sums, for averaging
+        order = list(range(len(encoded)))
+        rng = random.Random(settings.seed)
+        step_no = 1
+        for _ in range(settings.linear_epochs):
+            rng.shuffle(order)
+            for i in order:
+                ids, gold = encoded[i]
+                if ids and n_labels > 1:
+                    scores = [sum(column) for column in zip(*[weights[j] for j in ids])]
+                    rival, rival_score = -1, -math.inf
+                    for k, value in enumerate(scores):
+                        if k != gold and value > rival_score:
+                            rival, rival_score = k, value
+                    loss = 1.0 - (scores[gold] - rival_score)
+                    if loss > 0:
+                        tau = min(settings.linear_step, loss / (2 * len(ids)))
+                        weighted = step_no * tau
+                        for j in ids:
+                            row, acc = weights[j], totals[j]
+                            row[gold] += tau
+                            row[rival] -= tau
+                            acc[gold] += weighted
+                            acc[rival] -= weighted
+                step_no += 1
+        scale = -1.0 / step_no
+        self._weights = {
+            f: array("d", map(operator.add, weights[j], map(scale.__mul__, totals[j])))
+            for f, j in index.items() if any(totals[j])
+        }
+
+    def _keyword_features(self, normalised: str) -> list[str]:
+        if self._keyword_re is None:
+            return []
+        return ["k:" + m.group() for m in self._keyword_re.finditer(normalised)]
+
     @property
     def labels(self) -> list[str]:
         return list(self._labels)
 
+    # ---- scoring -----------------------------------------------------------
     def scores(self, text: str) -> dict[str, float]:
         """Combined evidence per scenario, before the softmax."""
         normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
         return self._scores(normalised, list(dict.fromkeys(_features(normalised))))
 
     def _scores(self, normalised: str, feats: list[str]) -> dict[str, float]:
+        return self._score_parts(normalised, feats)[0]
+
+    def _score_parts(self, normalised: str, feats: list[str]) -> tuple[dict[str, float], str, str, dict[str, float]]:
+        """Combined scores, naive Bayes' best, the linear model's best, keyword points."""
+        settings = self.settings
         known = [f for f in feats if f in self._vocabulary]
+        points: dict[str, float] = {}
+        keyword_feats: list[str] = []
+        if self._keyword_re is not None:
+            for match in self._keyword_re.finditer(normalised):
+                sid, weight = self._keyword_owner[match.group()]
+                points[sid] = points.get(sid, 0.0) + weight
+                keyword_feats.append("k:" + match.group())
+        weights = self._weights
+        rows = [weights[f] for f in known + keyword_feats if f in weights and f not in _ASKING]
+        linear = dict(zip(self._labels, map(sum, zip(*rows)) if rows else [0.0] * len(self._labels)))
+        result: dict[str, float] = {}
+        bayes: dict[str, float] = {}
+        mix = settings.mix
+        outgoing = settings.outgoing_weight if feats and feats[-1] == "d:out" else 0.0
+        for sid in self._labels:
+            table, unseen = self._log_prob[sid], self._log_unseen[sid]
+            loglik = sum(table.get(f, unseen) for f in known) / len(known) if known else 0.0
+            bayes[sid] = settings.temperature * loglik + settings.keyword_weight * points.get(sid, 0.0)
+            result[sid] = (1 - mix) * bayes[sid] + mix * settings.linear_scale * linear[sid] + (outgoing if sid == UNKNOWN else 0.0)
+        return result, max(bayes, key=bayes.__getitem__), max(linear, key=linear.__getitem__), points
+
+    def _points(self, normalised: str) -> dict[str, float]:
         points: dict[str, float] = {}
         if self._keyword_re is not None:
             for match in self._keyword_re.finditer(normalised):
                 sid, weight = self._keyword_owner[match.group()]
                 points[sid] = points.get(sid, 0.0) + weight
-        result: dict[str, float] = {}
-        settings = self.settings
-        for sid in self._labels:
-            table, unseen = self._log_prob[sid], self._log_unseen[sid]
-            loglik = sum(table.get(f, unseen) for f in known) / len(known) if known else 0.0
-            result[sid] = settings.temperature * loglik + settings.keyword_weight * points.get(sid, 0.0)
-        return result
+        return points
 
-    def predict(self, text: str) -> Prediction:
-        normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
+    def _reading(self, normalised: str) -> _Reading:
         feats = list(dict.fromkeys(_features(normalised)))
-        known_share = (sum(f in self._vocabulary for f in feats) / len(feats)) if feats else 0.0
-        scores = self._scores(normalised, feats)
+        vocabulary = self._vocabulary
+        known_share = (sum(f in vocabulary for f in feats) / len(feats)) if feats else 0.0
+        longer = [f for f in feats if _is_long(f)]
+        long_share = (sum(f in vocabulary for f in longer) / len(longer)) if longer else known_share
+        scores, bayes_best, linear_best, points = self._score_parts(normalised, feats)
         top = max(scores.values())
         exp = {sid: math.exp(s - top) for sid, s in scores.items()}
         total = sum(exp.values())
-        probs = sorted(((sid, e / total) for sid, e in exp.items()), key=lambda p: (-p[1], SCENARIO_IDS.index(p[0])))
-        if not feats or known_share < self.settings.min_known_features:
+        probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=lambda p: (-p[1], SCENARIO_IDS.index(p[0]))))
+        return _Reading(probs, known_share, long_share, len(feats), points, bayes_best == linear_best, bayes_best)
+
+    def calibrated(self, reading: _Reading) -> float:
+        return _sigmoid(sum(w * x for w, x in zip(self.settings.calibration, reading.calibration_inputs())))
+
+    def predict(self, text: str) -> Prediction:
+        normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
+        reading = self._reading(normalised)
+        probs = reading.probs
+        if not reading.n_features or reading.known_share < self.settings.min_known_features:
             rest = [(sid, p) for sid, p in probs if sid != UNKNOWN][:3]
             return Prediction(UNKNOWN, round(max(0.5, 1.0 - sum(p for _, p in rest)), 4), tuple((s, round(p, 4)) for s, p in rest))
-        best, confidence = probs[0]
-        alternatives = tuple((sid, round(p, 4)) for sid, p in probs[1:4])
-        return Prediction(best, round(confidence, 4), alternatives)
+        best, top = probs[0]
+        confidence = self.calibrated(reading)
+        # The others keep their share of what the calibrated top leaves, never above the top.
+        rest_scale = (1 - confidence) / (1 - top) if top < 1 else 0.0
+        alternatives = tuple((sid, round(min(p * rest_scale, confidence), 4)) for sid, p in probs[1:4])
+        also = self._also(normalised, reading) if best != UNKNOWN else ()
+        if best == DEADLINE_ONLY:
+            # "Details right, still in transit, deadline near" is the case only when nothing else is
+            # wrong: with another logistics problem stated, that problem leads and the deadline follows.
+            other = next((sid for sid in also if sid in DEADLINE_SECONDARY_TO), None)
+            if other is None:
+                runner_up = next((sid for sid, _p in probs[1:3] if sid in DEADLINE_SECONDARY_TO), None)
+                if runner_up and reading.points.get(runner_up, 0.0) >= DECISIVE_POINTS:
+                    other = runner_up
+            if other is not None:
+                best = other
+                also = (DEADLINE_ONLY, *[sid for sid in also if sid != other])
+                alternatives = ((DEADLINE_ONLY, confidence), *[(s, c) for s, c in alternatives if s != other])[:3]
+        if also and confidence > self.settings.several_max_confidence:
+            # Several problems stated: which one the merchant means first is a guess, not a certainty.
+            confidence = self.settings.several_max_confidence
+            alternatives = tuple((sid, min(p, confidence)) for sid, p in alternatives)
+        return Prediction(best, round(confidence, 4), alternatives, also)
+
+    # ---- several problems in one description --------------------------------
+    def _also(self, normalised: str, reading: _Reading) -> tuple[str, ...]:
+        """Further problems: a clause that states another problem on its own — the clause's best
+        reading is that scenario, with probability ≥ also_min_probability and at least one keyword
+        cue of it in the clause — and that scenario is among the whole text's best readings."""
+        settings = self.settings
+        best = reading.probs[0][0]
+        candidates = {sid for sid, _p in reading.probs[: settings.also_among]} - {best, UNKNOWN}
+        clauses = [c.strip() for c in _CLAUSE.split(normalised) if c and c.strip()]
+        if len(clauses) < 2 or not candidates:
+            return ()
+        found: list[str] = []
+        for clause in clauses:
+            if len(clause) < 4:
+                continue
+            cues = self._points(clause)
+            if not any(cues.get(sid, 0.0) >= settings.also_min_points for sid in candidates):
+                continue
+            sid, probability = self._reading(clause).probs[0]
+            if (sid in candidates and sid not in found and probability >= settings.also_min_probability
+                    and cues.get(sid, 0.0) >= settings.also_min_points
+                    and frozenset((sid, best)) not in _EXCLUSIVE
+                    and not any(frozenset((sid, f)) in _EXCLUSIVE for f in found)):
+                found.append(sid)
+        return tuple(found[:2])

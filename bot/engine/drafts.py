@@ -21,13 +21,13 @@ from bot.engine.slots import AMOUNT_KINDS, SlotExtractor
 LETTER_LOCALE = "zh_CN"      # a carrier letter goes to a mainland carrier: always Simplified Chinese
 _MARKED = re.compile(f"{PLACEHOLDER_OPEN}([^{PLACEHOLDER_CLOSE}]*){PLACEHOLDER_CLOSE}")
 _JOINERS = {"zh_CN": "，", "zh_TW": "，"}
-_PACKAGING = frozenset({"packaging_damaged", "packaging_intact"})   # the box, not the item: `packaging`, not `condition`
+_PACKAGING = frozenset({"packaging_damaged", "packaging_wet", "packaging_intact"})   # the box, not the item: `packaging`, not `condition`
 
 
-def _joined(parts: list[str], locale: str) -> str:
-    """zh: 碎了，外包装破损了; en: worn, stained and with the tags cut off."""
+def _joined(parts: list[str], locale: str, zh_joiner: str | None = None) -> str:
+    """zh: 碎了，外包装破损了 (or 充电器和遥控器); en: worn, stained and with the tags cut off."""
     if locale != "en" or len(parts) < 2:
-        return _JOINERS.get(locale, "").join(parts)
+        return (zh_joiner or _JOINERS.get(locale, "")).join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -177,6 +177,8 @@ class Engine:
             or names.name("accessory", facts.accessory, locale)
         if facts.accessory == "gift" and names.item_of(facts.accessory_word) and accessory:
             accessory = names.generic["gift_named"][locale].format(word=accessory)
+        if facts.accessories:           # "充电器和遥控器", "the charger and the remote"
+            accessory = _joined([names.name("accessory", a, locale) for a in facts.accessories], locale, "和")
         return {
             "item": item or names.generic["item"][locale],
             "item_named": item is not None,
@@ -197,6 +199,7 @@ class Engine:
             "stall_days": facts.stall_days or 0,
             "stall_long": facts.stall_long,
             "amount_named": facts.amount_named,
+            "carrier_said": facts.carrier_said,
             "pickup": names.in_words(facts.pickup, locale, names.pickup_en) or "",
         }
 
@@ -215,7 +218,9 @@ class Engine:
         return {
             **details,
             **named,
-            "counted_item": _counted(details["quantity"], slots.get("quantity"), named, locale),
+            "counted_item": _counted(details["quantity"], slots.get("quantity"), named, locale,
+                                     self.facts.in_words(facts.counted_word, locale,
+                                                         self.facts.name("item", self.facts.item_of(facts.counted_word), "en"))),
             "tone": settings.tone,
             "amount_kind": amount_kind if amount_kind in AMOUNT_KINDS else "refund",
             "scenario": scenario,
@@ -274,7 +279,7 @@ class Engine:
             "confidence": analysis.prediction.confidence,
             "alternatives": [{"scenario": s, "confidence": c} for s, c in analysis.prediction.alternatives],
             "slots": analysis.slots,
-            "facts": analysis.facts.as_dict(),
+            "facts": analysis.facts.public(),
             "advice": self.advice(scenario, pack.locale),
             "remedies": [{"remedy": o.remedy, "recommended": o.recommended, "why": o.why[pack.locale]}
                          for o in self.remedy_options(scenario, analysis.facts)],
@@ -293,12 +298,13 @@ class Engine:
             "confidence": analysis.prediction.confidence,
             "alternatives": [{"scenario": s, "confidence": c} for s, c in analysis.prediction.alternatives],
             "slots": analysis.slots,
+            "also": list(analysis.prediction.also),
         }
 
 
-def _counted(shown: object, quantity: object, named: dict[str, object], locale: str) -> str:
-    """How many of the item: 2个杯子 / 2 mugs / 【件数】个杯子 / [quantity] × mug."""
-    item = str(named["item"])
+def _counted(shown: object, quantity: object, named: dict[str, object], locale: str, counted: str | None) -> str:
+    """How many of the item: 2个杯子 / 2 mugs / 【件数】个杯子 / [quantity] × mug ("少了一个枕套": the pillowcase)."""
+    item = counted or str(named["item"])
     if locale != "en":
         return f"{shown}{named['unit']}{item}"
     if quantity == 1:

@@ -23,9 +23,10 @@ from bot.engine.slots import MEASURE_WORDS
 from bot.resources import data_dir
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-FAULTS = ("unsure", "buyer", "carrier", "shop", "disputed")
+FAULTS = ("unsure", "disputed", "buyer", "carrier", "shop")
 GOODS = ("delivered", "inspected", "not_back")   # checked in this order: "signed for, not opened yet" is delivered
 EVIDENCE = ("photos", "video", "carrier_proof", "refused", "tested")
+_WORDING = frozenset({"item_word", "accessory_word", "unit_word", "item_count", "amount_named", "asked_for"})
 _COUNT_BEFORE = re.compile(rf"((?:[0-9]+|[一二两三四五六七八九十]+)\s*[{MEASURE_WORDS}])(?:的)?\s*$")
 _COUNTED = re.compile(rf"(?:(?<![0-9])[0-9]+|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])")
 _NEGATION_WINDOW = 3       # characters before a cue searched for a negation
@@ -56,6 +57,9 @@ class Facts:
     item_count: str | None = None           # how many of the item, as written before it ("两盒" 茶叶)
     unit_word: str | None = None            # the measure word the merchant counts with ("少了一箱" → 箱)
     asked_for: str | None = None            # a remedy id the merchant asked for in so many words
+    carrier_said: bool = False              # the carrier itself told the merchant it lost or broke the parcel
+    accessories: tuple[str, ...] = ()       # every gift or accessory named, when more than one ("充电器和遥控器")
+    counted_word: str | None = None         # the item counted in the text ("少了一个枕套"), when not the first item
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -70,6 +74,10 @@ class Facts:
         """The fields as a dict, shallowly: every value is a str, number, bool, None or tuple of str
         (dataclasses.asdict deep-copies them all, which showed in the bot's per-message profile)."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    def public(self) -> dict[str, object]:
+        """The facts `negobot draft --json` reports: what was read, not the words kept to print it."""
+        return {k: v for k, v in self.as_dict().items() if k not in _WORDING}
 
     @classmethod
     def from_dict(cls, raw: dict[str, object] | None) -> "Facts":
@@ -201,6 +209,7 @@ class FactExtractor:
         self.long_after_days = int(stall["long_after_days"])
         self._time_frame = [re.compile(p) for p in raw["time_frame"]]
         self.usage_conditions = frozenset(raw["usage_conditions"])
+        self._carrier_said = _patterns(raw["carrier_said"])
         self._asked_for = [(remedy, _patterns(cues)) for remedy, cues in raw["asked_for"].items()]
         self._pickup = re.compile("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
         self.pickup_en = str(raw["pickup"]["en"])
@@ -214,6 +223,7 @@ class FactExtractor:
         accessories = self.accessories.find_all(text)
         specific = [a for a in accessories if a[1] != "accessory"]     # 说明书 over 零件
         accessories = specific or accessories
+        several = tuple(dict.fromkeys(a[1] for a in accessories))
         accessory_word = accessories[0][2] if accessories else None
         # "赠品是一个保温杯": the item named right after a gift cue is the gift, not the returned item
         for cue in self._gift_cue.finditer(text):
@@ -222,8 +232,11 @@ class FactExtractor:
                 accessory_word = named[0][2]
                 items = [i for i in items if i is not named[0]]
                 break
-        counted = _COUNTED.search(text)
+        counted_unit = _COUNTED.search(text)
         count = _COUNT_BEFORE.search(text[max(0, items[0][0] - 6) : items[0][0]]) if items else None
+        counted = next((i for i in items[1:] if _COUNT_BEFORE.search(text[max(0, i[0] - 6) : i[0]])), None)
+        counted_count = _COUNT_BEFORE.search(text[max(0, counted[0] - 6) : counted[0]]) if counted and not count else None
+        unit_said = (counted_count or count)
         time_frame = next((m.group(1) for p in self._time_frame for m in [p.search(text)] if m), None)
         pickup = self._pickup.search(text)
         stall_days = self._stall(text)
@@ -235,11 +248,15 @@ class FactExtractor:
             goods = "inspected"         # "退回来吊牌被剪了": what is wrong with it was seen, so it is back
         if goods is None and pickup:
             goods = "delivered"
+        evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True))
+        fault = self._first(self._fault, text)
         return Facts(
             item=items[0][1] if items else None,
             item_word=items[0][2] if items else None,
             item_count=count.group(1) if count else None,
-            unit_word=counted.group(1) if counted else None,
+            unit_word=unit_said.group(1).rstrip()[-1] if unit_said else (counted_unit.group(1) if counted_unit else None),
+            accessories=several if len(several) > 1 else (),
+            counted_word=counted[2] if counted and not count else None,
             asked_for=self._first(self._asked_for, text),
             accessory_word=accessory_word,
             time_frame=time_frame,
@@ -247,9 +264,10 @@ class FactExtractor:
             conditions=tuple(conditions),
             received_instead=instead[0][1] if instead else None,
             accessory=accessories[0][1] if accessories else None,
-            fault=self._first(self._fault, text),
+            fault=fault,
+            carrier_said=fault == "carrier" and bool(self._carrier_said.search(text)),
             goods=goods,
-            evidence=tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True)),
+            evidence=evidence,
             stall_days=stall_days,
             stall_long=stall_long,
         )
@@ -302,8 +320,8 @@ class FactExtractor:
         chinese = any("\u4e00" <= ch <= "\u9fff" for ch in word)
         if locale == "en":
             return english if chinese else word
-        if not chinese:
-            return None
+        if not chinese or any(ch.isascii() and ch.isalpha() for ch in word):
+            return None         # an English word, or "t恤" lower-cased by the normaliser: the lexicon's name reads better
         return word if locale == "zh_CN" else _to_taiwan().convert(word)
 
     def unit(self, item: str | None, locale: str, said: str | None = None) -> str:

@@ -22,7 +22,7 @@ TEMPLATE_VARIABLES = frozenset(
      "remedy", "audience", "scenario_title", "remedy_title", "today", "range", "dict",
      "value", "time_frame", "ship_date", "insured", "phone",
      "item", "item_named", "unit", "condition", "condition_ids", "reported", "received_instead", "received_instead_id", "accessory", "accessory_named", "fault", "goods",
-     "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging"}
+     "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging", "carrier_said"}
 )
 # Long but realistic details: a platform note must stay within the limit even with these.
 WORST_CASE_SLOTS = {"tracking_number": "JT0012345678901", "carrier": "deppon", "amount": 12345.67, "quantity": 12,
@@ -37,7 +37,11 @@ FACT_SETS = (
      "evidence": ["photos", "video", "carrier_proof", "refused"], "stall_days": 12, "stall_long": True},
     {"item": "vacuum", "conditions": ["seam_open", "not_working"], "fault": "disputed", "evidence": ["photos"]},
     {"item": "bedding", "fault": "shop", "goods": "not_back", "stall_days": 3},
-    {"goods": "delivered"},
+    {"goods": "delivered", "pickup": "菜鸟驿站", "time_frame": "今天下午"},
+    {"item": "massager", "item_word": "按摩仪", "conditions": ["no_heat", "odour", "packaging_intact"], "fault": "disputed",
+     "goods": "inspected", "evidence": ["tested"], "amount_named": True, "accessory": "gift", "accessory_word": "保温杯"},
+    {"item": "monitor", "conditions": ["cracked", "packaging_damaged"], "fault": "unsure", "goods": "inspected",
+     "item_count": "两台", "received_instead": "bricks", "carrier_said": True},
 )
 # Characters OpenCC would convert but that are standard in Taiwan and Hong Kong writing too.
 _TRADITIONAL_OK = frozenset("台着里只才干么系面周后制准发松余沖冲了")

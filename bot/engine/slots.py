@@ -52,16 +52,18 @@ _MISSING_EN = [
     re.compile(rf"\b{_EN_NUM}\s+(?:[a-z]+\s+){{1,4}}(?:are|were|is|was)\s+missing\b", re.I),
     re.compile(rf"\bshort\s+(?:by\s+)?{_EN_NUM}\b", re.I),
     re.compile(rf"\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?)\s+short\b", re.I),
+    re.compile(rf"\b{_EN_NUM}\s+(?:[a-z]+\s+){{0,2}}short\b", re.I),          # "came back one mug short"
 ]
 
 _AMOUNT_NUMBER = rf"((?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
 _AMOUNTS = [
-    re.compile(r"(?:¥|￥|rmb|cny)\s*([0-9]+(?:,[0-9]{3})*(?:\.[0-9]{1,2})?)", re.I),
+    re.compile(r"(?<![a-z])refund(?:ing)? (?:of |to |only |just )*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%])", re.I),   # "refund 60 instead of 120"
+    re.compile(r"(?:¥|￥|rmb|cny|人民币)\s*([0-9]+(?:,[0-9]{3})*(?:\.[0-9]{1,2})?)", re.I),
     re.compile(rf"{_AMOUNT_NUMBER}\s*(?:元|块钱|块|rmb|yuan|cny)", re.I),
 ]
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
-_DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*$", re.I)
+_DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*(?:人民币|rmb|cny|¥|￥)?\s*$", re.I)
 AMOUNT_KINDS = ("refund", "deduction")
 
 
@@ -118,6 +120,8 @@ class SlotExtractor:
             parts.append(rf"(?<![a-z]){escaped}(?![a-z])" if alias.isascii() else escaped)
         self._alias_re = re.compile("|".join(parts)) if parts else None
         self._alias_to_id = dict(aliases)
+        # "韵达4312345678901": a number right after a carrier's name is that carrier's waybill
+        self._carrier_label = re.compile(rf"(?:{'|'.join(parts)})\s*(?:快递|速递|物流)?\s*(?:单号|运单号?)?\s*[:：]?\s*$") if parts else None
 
     def carriers_for_number(self, number: str) -> list[str]:
         return [c.id for c in self._carriers if c.pattern.match(number)]
@@ -166,7 +170,8 @@ class SlotExtractor:
             rank = None
             if matches and not value.isdigit():
                 rank = 0
-            elif _labelled(text, code.start, _TRACKING_LABEL) and len(value) >= _MIN_LABELLED_CODE and any(ch.isdigit() for ch in value):
+            elif (_labelled(text, code.start, _TRACKING_LABEL) or self._after_carrier(text, code.start)) \
+                    and len(value) >= _MIN_LABELLED_CODE and any(ch.isdigit() for ch in value):
                 rank = 1
             elif matches:
                 rank = 2
@@ -175,6 +180,10 @@ class SlotExtractor:
                 if tracking is None or rank < tracking[0]:
                     tracking = (rank, value)
         return (tracking[1] if tracking else None), order_id
+
+    def _after_carrier(self, text: str, start: int) -> bool:
+        window = to_simplified(text[max(0, start - _LABEL_WINDOW) : start].lower())
+        return bool(self._carrier_label and self._carrier_label.search(window))
 
     def _carrier(self, simplified: str, tracking: str | None) -> str | None:
         named: list[str] = []

@@ -113,3 +113,30 @@ def test_an_amount_typed_in_answer_is_the_new_refund(engine):
     assert any("【退款金额】" in d for d in _drafts(first))       # asked, placeholder kept meanwhile
     answered = _drafts(chat.message(M, "35", "zh-hans"))
     assert answered and "改为¥35.00" in answered[0]
+
+
+@pytest.mark.parametrize("description, read", [
+    ("退回来的显示器屏幕裂了，不确定是快递摔的还是买家寄之前就坏了", "责任方还不确定"),
+    ("买家说衣服开线要退货，我们看照片觉得是人为拉扯的", "你对买家的说法有疑问"),
+    ("退货寄到我们以前的旧仓库了", "店铺自己的疏忽"),
+    ("订单3件只退回来2件，买家漏寄了1件", "买家的疏忽"),
+])
+def test_what_was_read_is_shown_so_a_misreading_shows(engine, description, read):
+    """Every fault the engine can read has words in the reply, and the recommended remedy fits it."""
+    chat = Conversation(engine, MemoryStore())
+    replies = chat.message(M, description, "zh-hans")
+    assert read in replies[0].text and "推荐：" in replies[0].text
+
+
+def test_a_claims_value_given_in_answer_fills_the_letter_and_survives_a_scenario_change(engine):
+    chat = Conversation(engine, MemoryStore())
+    chat.message(M, "快递把退回来的花瓶压碎了，顺丰SF1409823356721", "zh-hans")
+    case = chat.store.latest_case(M)
+    letter = chat.press(M, f"au:{case.case_id}:carrier", "zh-hans")
+    while chat.store.latest_case(M).pending not in (None, "value"):
+        letter = chat.press(M, f"sk:{case.case_id}", "zh-hans")
+    assert chat.store.latest_case(M).pending == "value"
+    answered = _drafts(chat.message(M, "299", "zh-hans"))
+    assert answered and "¥299.00" in answered[0]
+    again = chat.press(M, f"nt:{case.case_id}", "zh-hans")          # "not this case" re-reads the case
+    assert again and again[0].buttons

@@ -151,3 +151,20 @@ def test_a_low_confidence_case_asks_in_one_message_and_the_answer_replaces_it(en
         if pick:
             (chosen,) = chat.press(M, pick)
             assert chosen.replace and chosen.draft
+
+
+def test_a_second_problem_is_a_button_on_the_same_card_and_stays_there(engine, tmp_path):
+    text = "买家退3件衬衫，退回来少了一件，而且外包装也压坏了，剩下两件里有一件被压破了，订单金额¥297"
+    path = tmp_path / "negobot.sqlite3"
+    chat = Conversation(engine, SqliteStore(path))
+    (card,) = chat.message(M, text, "zh-hans")                # one message, the other problem on it
+    also = [a for a in _actions([card]) if a.startswith("al:")]
+    assert len(also) == 1 and card.draft
+    case = chat.store.latest_case(M)
+    chat.store.close()
+    chat = Conversation(engine, SqliteStore(path))            # kept with the case, across a restart
+    (toned,) = chat.press(M, f"tn:{case.case_id}:formal")
+    assert toned.replace and also[0] in _actions([toned])
+    (opened,) = chat.press(M, also[0])
+    assert not opened.replace and opened.draft and not [a for a in _actions([opened]) if a.startswith("al:")]
+    assert "_also" not in chat.store.latest_case(M).facts

@@ -81,7 +81,7 @@ def test_missing_details_become_visible_placeholders_and_are_reported(engine, to
     assert "None" not in draft.text
 
 
-@pytest.mark.parametrize("locale, amount_text", [("zh_CN", "¥1,234.50"), ("zh_TW", "人民幣¥1,234.50"), ("en", "CNY 1,234.50")])
+@pytest.mark.parametrize("locale, amount_text", [("zh_CN", "¥1,234.50"), ("zh_TW", "人民幣1,234.50元"), ("en", "CNY 1,234.50")])
 def test_amounts_are_marked_as_yuan_for_the_packs_readers(engine, today, locale, amount_text):
     text = engine.draft("resale_affected", "partial_refund", "buyer", {"amount": 1234.5}, load_pack(locale),
                         MerchantSettings(), today).text
@@ -150,7 +150,7 @@ def test_unknown_gets_advice_and_no_drafts(engine):
 
 @pytest.mark.parametrize(
     "locale, deduction, refund",
-    [("zh_CN", "扣除¥9.90", "改为¥9.90"), ("zh_TW", "扣除人民幣¥9.90", "改為人民幣¥9.90"), ("en", "deducting CNY 9.90", "refund to CNY 9.90")],
+    [("zh_CN", "扣除¥9.90", "改为¥9.90"), ("zh_TW", "扣除人民幣9.90元", "改為人民幣9.90元"), ("en", "deducting CNY 9.90", "refund to CNY 9.90")],
 )
 def test_a_deduction_is_drafted_as_a_deduction_not_as_the_new_refund(engine, locale, deduction, refund):
     said_deduct = engine.report("衣服洗过了吊牌也剪了，想跟买家商量扣¥9.9", locale=locale)
