@@ -63,10 +63,10 @@ def descriptions() -> list[tuple[str, str]]:
         for text in texts:
             latin = sum(ch.isascii() for ch in text) > 0.8 * len(text)
             out.append((text, "en" if latin else "zh-hans"))
-    for name in ("facts_heldout.yaml", "facts_cases.yaml"):
-        path = data / name
+    for name, key in (("facts_heldout.yaml", "cases"), ("facts_cases.yaml", "cases"), ("heldout_realistic.yaml", "items")):
+        path = data / name          # the realistic set: pasted chats, typos, several problems, out of scope
         if path.exists():
-            cases = yaml.safe_load(path.read_text(encoding="utf-8")).get("cases", [])
+            cases = yaml.safe_load(path.read_text(encoding="utf-8")).get(key, [])
             out += [(c["text"], LANGUAGE_CODES.get(c.get("lang"), "zh-hans")) for c in cases if c.get("text")]
     return out
 

@@ -209,6 +209,10 @@ class ScenarioClassifier:
             total = sum(counts[sid].values()) + alpha * size
             self._log_prob[sid] = {f: math.log((c + alpha) / total) for f, c in counts[sid].items()}
             self._log_unseen[sid] = math.log(alpha / total)
+        # Each known n-gram's log-probability under every label, looked up once here rather than once
+        # per label on every description; the sums below add the same numbers in the same order.
+        self._bayes_rows: dict[str, tuple[float, ...]] = {
+            f: tuple(self._log_prob[sid].get(f, self._log_unseen[sid]) for sid in self._labels) for f in vocabulary}
 
     def _train_linear(self, data: list[tuple[list[str], list[str], str]]) -> None:
         """Averaged multiclass passive-aggressive (PA-I): on a margin violation, move the weights of
@@ -288,9 +292,10 @@ class ScenarioClassifier:
         bayes: dict[str, float] = {}
         mix = settings.mix
         outgoing = settings.outgoing_weight if feats and feats[-1] == "d:out" else 0.0
-        for sid in self._labels:
-            table, unseen = self._log_prob[sid], self._log_unseen[sid]
-            loglik = sum(table.get(f, unseen) for f in known) / len(known) if known else 0.0
+        bayes_rows = self._bayes_rows
+        logliks = [total / len(known) for total in map(sum, zip(*[bayes_rows[f] for f in known]))] if known \
+            else [0.0] * len(self._labels)
+        for sid, loglik in zip(self._labels, logliks):
             bayes[sid] = settings.temperature * loglik + settings.keyword_weight * points.get(sid, 0.0)
             result[sid] = (1 - mix) * bayes[sid] + mix * settings.linear_scale * linear[sid] + (outgoing if sid == UNKNOWN else 0.0)
         return result, max(bayes, key=bayes.__getitem__), max(linear, key=linear.__getitem__), points

@@ -110,17 +110,22 @@ class _Lexicon:
     patterns: tuple[tuple[re.Pattern[str], str | None], ...]     # each alias, and its term (None: an exception)
     by_first: dict[str, tuple[int, ...]] = field(default_factory=dict)  # a literal alias's first character → its patterns
     always: tuple[int, ...] = ()                                       # patterns tried on every text (regex aliases)
+    by_pair: dict[str, tuple[int, ...]] = field(default_factory=dict)  # a literal alias's first two characters → its patterns
 
     def find_all(self, text: str) -> list[tuple[int, str, str]]:
         """(start, term id, the words matched) for each mention, leftmost and longest first, not overlapping
         (at the same start and length, the alias listed first).
 
         Each alias is searched on its own: one alternation of hundreds of aliases is tried at every
-        position and ran thirty times slower. A literal alias is only tried when its first character
-        occurs in the text, which leaves a few dozen of the hundreds per description."""
+        position and ran thirty times slower. A literal alias is only tried when its first two
+        characters occur in the text (a regex alias, when the character it must start with does), which
+        leaves a few dozen of the hundreds per description."""
         candidates = list(self.always)
         for ch in set(text):
             candidates.extend(self.by_first.get(ch, ()))
+        if self.by_pair:
+            for pair in {text[i:i + 2] for i in range(len(text) - 1)}:
+                candidates.extend(self.by_pair.get(pair, ()))
         patterns = self.patterns
         spans = sorted((m.start(), -len(m.group()), i, m.group()) for i in candidates
                        for m in patterns[i][0].finditer(text) if m.group())
@@ -152,6 +157,7 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
     terms: dict[str, Term] = {}
     patterns: list[tuple[re.Pattern[str], str | None]] = []
     by_first: dict[str, list[int]] = {}
+    by_pair: dict[str, list[int]] = {}
     always: list[int] = []
     for term_id, entry in (raw or {}).items():
         terms[term_id] = Term(term_id, {loc: str(entry[loc]) for loc in ("zh_CN", "zh_TW", "en")},
@@ -166,11 +172,14 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
                 body = _ascii_guard(alias)
             patterns.append((re.compile(body), term))
             first = alias[:1] if literal else _required_first(alias)
-            if first:
+            if literal and len(alias) >= 2:
+                by_pair.setdefault(alias[:2], []).append(len(patterns) - 1)
+            elif first:
                 by_first.setdefault(first, []).append(len(patterns) - 1)
             else:
                 always.append(len(patterns) - 1)
-    return _Lexicon(terms, tuple(patterns), {ch: tuple(ix) for ch, ix in by_first.items()}, tuple(always))
+    return _Lexicon(terms, tuple(patterns), {ch: tuple(ix) for ch, ix in by_first.items()}, tuple(always),
+                    {pair: tuple(ix) for pair, ix in by_pair.items()})
 
 
 def _patterns(raw: list | None) -> re.Pattern[str] | None:
