@@ -185,7 +185,7 @@ def cmd_packs_diff(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.conversation.terminal import run_chat
 
-    return run_chat(_engine(), locale=args.locale, shop=args.shop, signature=args.sign)
+    return run_chat(_engine(), locale=args.locale, shop=args.shop, signature=args.sign, phone=args.phone)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -264,11 +264,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--locale", choices=LOCALES)
     p.add_argument("--shop")
     p.add_argument("--sign")
+    p.add_argument("--phone", help="the contact phone carrier letters give (as /phone)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("run", help="run the Telegram bot")
     p.add_argument("--token", help="bot token (default: $TELEGRAM_BOT_TOKEN)")
-    p.add_argument("--base-url", help="Bot API base URL (default: $TELEGRAM_BASE_URL or Telegram's)")
+    p.add_argument("--base-url", help="Bot API base URL: a server's root (https://api.telegram.org) or python-telegram-bot's …/bot form (default: $TELEGRAM_BASE_URL or Telegram's)")
     p.add_argument("--db", help="SQLite settings file (default: $NEGOBOT_DB or the user data directory)")
     p.add_argument("--webhook-url", help="public HTTPS URL: receive updates by webhook instead of long polling")
     p.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")

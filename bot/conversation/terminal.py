@@ -63,7 +63,7 @@ class TerminalChat:
 
 
 def run_chat(engine: Engine, locale: str | None = None, shop: str | None = None, signature: str | None = None,
-             stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+             stdin: TextIO | None = None, out: TextIO | None = None, phone: str | None = None) -> int:
     if stdin is None:
         stdin = sys.stdin
         if hasattr(stdin, "reconfigure"):
@@ -76,6 +76,8 @@ def run_chat(engine: Engine, locale: str | None = None, shop: str | None = None,
         chat.conversation.set_shop(MERCHANT, shop)
     if signature:
         chat.conversation.set_signature(MERCHANT, signature)
+    if phone:
+        chat.conversation.set_phone(MERCHANT, phone)
     chat.show(chat.conversation.start(MERCHANT, chat.language_code))
     out.write("\n(type a description; a number picks a choice; /quit to leave)\n")
     interactive = stdin.isatty()
