@@ -189,6 +189,8 @@ class Engine:
             "packaging": packaging[0] if packaging else "",
             "reported": next((names.name("condition", c, locale) for c in facts.conditions
                               if c not in names.usage_conditions), conditions[0] if conditions else ""),
+            "reported_issue": _as_issue(next((names.name("condition", c, locale) for c in facts.conditions
+                                              if c not in names.usage_conditions), conditions[0] if conditions else "")),
             "received_instead": names.name("received_instead", facts.received_instead, locale) or "",
             "received_instead_id": facts.received_instead or "",
             "accessory": accessory or names.generic["accessory"][locale],
@@ -300,6 +302,11 @@ class Engine:
             "slots": analysis.slots,
             "also": list(analysis.prediction.also),
         }
+
+
+def _as_issue(phrase: str) -> str:
+    """A reported condition as the name of a problem: 起球了 → 起球 ("您反馈的裤子起球问题")."""
+    return phrase[:-1] if phrase.endswith("了") else phrase
 
 
 def _counted(shown: object, quantity: object, named: dict[str, object], locale: str, counted: str | None) -> str:

@@ -22,7 +22,7 @@ TEMPLATE_VARIABLES = frozenset(
      "remedy", "audience", "scenario_title", "remedy_title", "today", "range", "dict",
      "value", "time_frame", "ship_date", "insured", "phone",
      "item", "item_named", "unit", "condition", "condition_ids", "reported", "received_instead", "received_instead_id", "accessory", "accessory_named", "fault", "goods",
-     "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging", "carrier_said"}
+     "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging", "carrier_said", "reported_issue"}
 )
 # Long but realistic details: a platform note must stay within the limit even with these.
 WORST_CASE_SLOTS = {"tracking_number": "JT0012345678901", "carrier": "deppon", "amount": 12345.67, "quantity": 12,
