@@ -57,6 +57,7 @@ _MISSING_EN = [
 
 _AMOUNT_NUMBER = rf"((?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
 _AMOUNTS = [
+    re.compile(r"(?:扣除?|少退|deduct(?:ing)?)\s*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双])", re.I),   # "想扣40", "deduct 40"
     re.compile(r"(?<![a-z])refund(?:ing)? (?:of |to |only |just )*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%])", re.I),   # "refund 60 instead of 120"
     re.compile(r"(?:¥|￥|rmb|cny|人民币)\s*([0-9]+(?:,[0-9]{3})*(?:\.[0-9]{1,2})?)", re.I),
     re.compile(rf"{_AMOUNT_NUMBER}\s*(?:元|块钱|块|rmb|yuan|cny)", re.I),
@@ -208,7 +209,7 @@ class SlotExtractor:
                 value = parse_number(match.group(1).replace(",", ""))
                 if value is None or value <= 0 or value > 1_000_000:
                     continue
-                found.append((match.start(), value))
+                found.append((match.start(1), value))      # where the figure starts: cues are read before it
         if not found:
             return None, None
         found.sort()
