@@ -18,7 +18,6 @@ scikit-learn is a benchmark extra, never a runtime dependency.
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 from dataclasses import dataclass
@@ -29,14 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 from bot.engine.catalogue import SCENARIO_IDS, UNKNOWN, default_catalogue  # noqa: E402
 from bot.engine.classifier import ScenarioClassifier  # noqa: E402
-from bot.engine.evaluation import Labelled, load_labelled, measure  # noqa: E402
+from bot.engine.evaluation import Labelled, folds, load_labelled, measure  # noqa: E402
 from bot.engine.normalise import normalise  # noqa: E402
 
 HELDOUT_SETS = {
     "held-out (short)": ROOT / "tests" / "data" / "heldout.yaml",
     "held-out (realistic)": ROOT / "tests" / "data" / "heldout_realistic.yaml",
 }
-FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -63,17 +61,6 @@ class Peer:
         ranked = sorted(zip(self.model.classes_, scores), key=lambda p: -p[1])
         # No probabilities: confidence 1 for the answer (it always answers), 0 for the rest.
         return PeerPrediction(str(ranked[0][0]), 1.0, tuple((str(s), 0.0) for s, _ in ranked[1:4]))
-
-
-def folds(examples: dict[str, tuple[str, ...]]):
-    rng = random.Random(7)
-    assignment = {sid: [i % FOLDS for i in range(len(texts))] for sid, texts in examples.items()}
-    for values in assignment.values():
-        rng.shuffle(values)
-    for k in range(FOLDS):
-        train = {sid: tuple(t for t, f in zip(texts, assignment[sid]) if f != k) for sid, texts in examples.items()}
-        test = [Labelled(t, sid) for sid, texts in examples.items() for t, f in zip(texts, assignment[sid]) if f == k]
-        yield train, test
 
 
 def main() -> None:

@@ -20,7 +20,6 @@ import argparse
 import dataclasses
 import itertools
 import math
-import random
 import sys
 from pathlib import Path
 
@@ -30,21 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.engine.catalogue import UNKNOWN, default_catalogue  # noqa: E402
 from bot.engine.classifier import MAX_CLASSIFIED_CHARS, ClassifierSettings, ScenarioClassifier  # noqa: E402
-from bot.engine.evaluation import CONFIDENT, expected_calibration_error  # noqa: E402
+from bot.engine.evaluation import CONFIDENT, expected_calibration_error, folds  # noqa: E402
 from bot.engine.normalise import normalise  # noqa: E402
 
-FOLDS = 5
-
-
-def folds(examples: dict[str, tuple[str, ...]]):
-    rng = random.Random(7)
-    assignment = {sid: [i % FOLDS for i in range(len(texts))] for sid, texts in examples.items()}
-    for values in assignment.values():
-        rng.shuffle(values)
-    for k in range(FOLDS):
-        train = {sid: tuple(t for t, f in zip(texts, assignment[sid]) if f != k) for sid, texts in examples.items()}
-        test = [(sid, t) for sid, texts in examples.items() for t, f in zip(texts, assignment[sid]) if f == k]
-        yield train, test
 
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "bot" / "data" / "examples"
@@ -88,7 +75,7 @@ def out_of_fold(settings: ClassifierSettings, only: set[str] | None = None):
     rows = []
     for train, test in folds(catalogue.examples):
         clf = ScenarioClassifier(catalogue, settings, examples=train)
-        for sid, text in test:
+        for sid, text in ((item.scenario, item.text) for item in test):
             if only is not None and text not in only:
                 continue
             reading = clf._reading(normalise(text[:MAX_CLASSIFIED_CHARS]))

@@ -133,44 +133,42 @@ class Conversation:
         return [Reply(text=_("Choose the language for me and for your drafts:"), buttons=[self._language_row(profile, all_=True)])]
 
     def set_shop(self, merchant_id: MerchantKey, name: str, language_code: str | None = None) -> list[Reply]:
-        profile = self.profile(merchant_id, language_code)
-        _ = translator(profile.locale).gettext
         name = " ".join(name.split())
-        if not name:
-            current = profile.shop or _("(not set)")
-            return [Reply(text=_("Usage: /shop NAME — for example /shop 小鹿家居. Now: {shop}").format(shop=current))]
-        if len(name) > MAX_SHOP_CHARS:
-            return [Reply(text=_("That shop name is {length} characters long; keep it within {limit}.").format(length=len(name), limit=MAX_SHOP_CHARS))]
-        profile.shop = name
-        self.store.save_profile(profile)
-        return [Reply(text=_("Drafts will name your shop as: {shop}").format(shop=name))]
+        return self._set_profile_text(
+            merchant_id, language_code, "shop", name,
+            usage=N_("Usage: /shop NAME — for example /shop 小鹿家居. Now: {shop}"),
+            invalid=N_("That shop name is {length} characters long; keep it within {limit}.") if len(name) > MAX_SHOP_CHARS else None,
+            limit=MAX_SHOP_CHARS, done=N_("Drafts will name your shop as: {shop}"))
 
     def set_signature(self, merchant_id: MerchantKey, text: str, language_code: str | None = None) -> list[Reply]:
-        profile = self.profile(merchant_id, language_code)
-        _ = translator(profile.locale).gettext
         text = text.strip()
-        if not text:
-            current = profile.signature or _("(not set)")
-            return [Reply(text=_("Usage: /sign TEXT — for example /sign 小鹿家居客服 阿敏. Now: {signature}").format(signature=current))]
-        if len(text) > MAX_SIGNATURE_CHARS:
-            return [Reply(text=_("That signature is {length} characters long; keep it within {limit}.").format(length=len(text), limit=MAX_SIGNATURE_CHARS))]
-        profile.signature = text
-        self.store.save_profile(profile)
-        return [Reply(text=_("Drafts will be signed: {signature}").format(signature=text))]
+        return self._set_profile_text(
+            merchant_id, language_code, "signature", text,
+            usage=N_("Usage: /sign TEXT — for example /sign 小鹿家居客服 阿敏. Now: {signature}"),
+            invalid=N_("That signature is {length} characters long; keep it within {limit}.") if len(text) > MAX_SIGNATURE_CHARS else None,
+            limit=MAX_SIGNATURE_CHARS, done=N_("Drafts will be signed: {signature}"))
 
     def set_phone(self, merchant_id: MerchantKey, number: str, language_code: str | None = None) -> list[Reply]:
+        number = " ".join(number.split())
+        phone = _phone(number) if number else ""
+        return self._set_profile_text(
+            merchant_id, language_code, "phone", phone if phone is not None else number,
+            usage=N_("Usage: /phone NUMBER — the phone carrier letters give, for example /phone 13800138000. Now: {phone}"),
+            invalid=N_("That doesn't look like a phone number: use digits, spaces, - or a leading +, within {limit} characters.") if phone is None else None,
+            limit=MAX_PHONE_CHARS, done=N_("Carrier letters will give the contact phone: {phone}"))
+
+    def _set_profile_text(self, merchant_id: MerchantKey, language_code: str | None, field: str, value: str, *,
+                          usage: str, invalid: str | None, limit: int, done: str) -> list[Reply]:
+        """/shop, /sign, /phone: no value shows the setting and how to change it; a bad one says why."""
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
-        number = " ".join(number.split())
-        if not number:
-            current = profile.phone or _("(not set)")
-            return [Reply(text=_("Usage: /phone NUMBER — the phone carrier letters give, for example /phone 13800138000. Now: {phone}").format(phone=current))]
-        phone = _phone(number)
-        if phone is None:
-            return [Reply(text=_("That doesn't look like a phone number: use digits, spaces, - or a leading +, within {limit} characters.").format(limit=MAX_PHONE_CHARS))]
-        profile.phone = phone
+        if not value:
+            return [Reply(text=_(usage).format(**{field: getattr(profile, field) or _("(not set)")}))]
+        if invalid:
+            return [Reply(text=_(invalid).format(length=len(value), limit=limit))]
+        setattr(profile, field, value)
         self.store.save_profile(profile)
-        return [Reply(text=_("Carrier letters will give the contact phone: {phone}").format(phone=phone))]
+        return [Reply(text=_(done).format(**{field: value}))]
 
     def warm_up(self) -> None:
         """Do once, at start-up, what the first answers would otherwise pay for: load each shipped pack

@@ -7,6 +7,7 @@ lists further scenarios a multi-problem text describes).
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,18 @@ class Labelled:
     also: tuple[str, ...] = ()
     lang: str = ""
     style: str = ""
+
+
+def folds(examples: dict[str, tuple[str, ...]], k: int = 5, seed: int = 7):
+    """(training examples, held-back Labelled items) for each of k folds, stratified by scenario, fixed seed."""
+    rng = random.Random(seed)
+    assignment = {sid: [i % k for i in range(len(texts))] for sid, texts in examples.items()}
+    for values in assignment.values():
+        rng.shuffle(values)
+    for fold in range(k):
+        train = {sid: tuple(t for t, f in zip(texts, assignment[sid]) if f != fold) for sid, texts in examples.items()}
+        test = [Labelled(t, sid) for sid, texts in examples.items() for t, f in zip(texts, assignment[sid]) if f == fold]
+        yield train, test
 
 
 def load_labelled(path: Path | str) -> list[Labelled]:
