@@ -69,6 +69,7 @@ class Draft:
     text: str
     missing: tuple[str, ...] = ()        # details left as visible placeholders, in DETAIL_NAMES order
     reading: str | None = None           # a carrier letter in the merchant's language, to read, not to send
+    move: str | None = None              # a negotiation move's draft (bot.engine.negotiation.MOVES); None: an opening
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,7 @@ class Engine:
             "scenario_title": self.catalogue.scenario(scenario).title[locale],
             "remedy_title": self.catalogue.remedy(remedy).title[locale],
             "today": format_date(today, format="long", locale=locale),
+            "preface": "",
         }
 
     def letter_pack(self, pack: Pack, audience: str) -> Pack:
@@ -253,7 +255,12 @@ class Engine:
                 settings: MerchantSettings, today: dt.date | None, amount_kind: str | None,
                 facts: Facts | dict | None) -> tuple[str, tuple[str, ...]]:
         variables = self.variables(pack, scenario, remedy, audience, slots, settings, today, True, amount_kind, facts)
-        marked = pack.render(remedy, audience, variables)
+        return self.rendered(pack, remedy, audience, variables)
+
+    @staticmethod
+    def rendered(pack: Pack, template: str, audience: str, variables: dict[str, object]) -> tuple[str, tuple[str, ...]]:
+        """A template rendered with placeholders marked: the text, and the details left as placeholders."""
+        marked = pack.render(template, audience, variables)
         labels = {pack.manifest.placeholder.format(label=pack.manifest.placeholders.get(k, k)): k for k in DETAIL_NAMES}
         found = {labels.get(m) for m in _MARKED.findall(marked)}
         missing = tuple(k for k in DETAIL_NAMES if k in found)

@@ -1,0 +1,117 @@
+"""Drafts for a negotiation move (bot.engine.negotiation): the same variables as an opening draft,
+plus what the move needs — the buyer's stance and words, the figure they named, the question's
+topic, what they say they did, and for a statement to the platform the negotiation so far.
+
+An `offer` is a remedy's own draft opened as a follow-up (the `preface` variable), so it says what
+the opening drafts of that remedy say and nothing more; every other move has its own templates,
+`move_<move>.<audience>.j2`, in each pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from babel.dates import format_date
+
+from bot.engine.catalogue import Catalogue
+from bot.engine.drafts import Draft, Engine, MerchantSettings, format_money
+from bot.engine.facts import Facts
+from bot.engine.negotiation import TEMPLATE_PREFIX, NextMove, ladder_for
+from bot.engine.packs import Pack
+
+MAX_QUOTED_CHARS = 80        # the buyer's words quoted in a statement's history
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step of a case's negotiation, as a statement to the platform cites it."""
+
+    on: dt.date
+    who: str                          # "shop" or "buyer"
+    remedy: str | None = None         # what the shop proposed
+    amount: float | None = None
+    amount_kind: str = "refund"
+    stance: str | None = None         # how the buyer answered
+    words: str = ""                   # the buyer's words, as pasted
+
+
+@dataclass(frozen=True)
+class MoveContext:
+    """What the buyer's answer said, beyond its stance."""
+
+    topic: str | None = None          # a question's topic (bot.engine.stances.QUESTION_TOPICS)
+    done: str | None = None           # what the buyer says they did (DONE_KINDS)
+    words: str = ""                   # the buyer's own words
+    new_tracking: str | None = None   # a tracking number the buyer gave
+    wants: str | None = None          # another remedy the buyer asked for (WANTS)
+    history: tuple[HistoryEntry, ...] = ()
+
+
+def move_drafts(engine: Engine, scenario: str, step: NextMove, slots: dict[str, object], pack: Pack,
+                settings: MerchantSettings = MerchantSettings(), facts: Facts | dict | None = None,
+                context: MoveContext = MoveContext(), today: dt.date | None = None) -> list[Draft]:
+    """Every draft of the move, in its audiences' order; none for a step that asks the merchant."""
+    if not step.writes_drafts or step.remedy is None:
+        return []
+    catalogue = engine.catalogue
+    slots = dict(slots)
+    if step.amount is not None:
+        slots["amount"] = step.amount
+    if context.new_tracking:
+        slots["tracking_number"] = context.new_tracking
+    spec = ladder_for(catalogue).move(step.move)
+    if step.move == "offer":
+        audiences = [a for a in catalogue.remedy(step.remedy).audiences if a != "carrier"]
+    else:
+        audiences = list(spec.audiences)
+    out = []
+    for audience in audiences:
+        variables = engine.variables(pack, scenario, step.remedy, audience, slots, settings, today, True,
+                                     step.amount_kind, facts)
+        variables.update(_move_variables(catalogue, pack, scenario, step, context))
+        template = step.remedy if step.move == "offer" else TEMPLATE_PREFIX + step.move
+        text, missing = engine.rendered(pack, template, audience, variables)
+        out.append(Draft(step.remedy, audience, text, missing, move=step.move))
+    return out
+
+
+def _move_variables(catalogue: Catalogue, pack: Pack, scenario: str, step: NextMove,
+                    context: MoveContext) -> dict[str, object]:
+    locale = pack.manifest.locale
+    remedy = catalogue.remedy(step.remedy) if step.remedy else None
+    return {
+        "move": step.move,
+        "stance": step.stance,
+        "preface": step.preface,
+        "negotiation": remedy.negotiation if remedy else 2,
+        "amount_offered": step.amount is not None,
+        "buyer_amount": format_money(step.buyer_amount, pack) if step.buyer_amount is not None else "",
+        "topic": context.topic or "",
+        "done": context.done or "",
+        "buyer_words": context.words,
+        "wants": context.wants or "",
+        "new_tracking": context.new_tracking or "",
+        "history": [_history_line(catalogue, pack, entry) for entry in context.history],
+        "evidence_to_upload": list(catalogue.scenario(scenario).advice[locale].evidence),
+    }
+
+
+def _history_line(catalogue: Catalogue, pack: Pack, entry: HistoryEntry) -> dict[str, object]:
+    locale = pack.manifest.locale
+    words = " ".join(entry.words.split())
+    if len(words) > MAX_QUOTED_CHARS:
+        words = words[: MAX_QUOTED_CHARS - 1] + "…"
+    return {
+        "date": format_date(entry.on, format="long", locale=locale),
+        "who": entry.who,
+        "remedy": entry.remedy or "",
+        "remedy_title": catalogue.remedy(entry.remedy).title[locale] if entry.remedy in catalogue.remedies else "",
+        "amount": format_money(entry.amount, pack) if entry.amount is not None else "",
+        "amount_kind": entry.amount_kind,
+        "stance": entry.stance or "",
+        "words": words,
+    }
+
+
+__all__ = ["HistoryEntry", "MoveContext", "move_drafts"]

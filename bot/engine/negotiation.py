@@ -1,0 +1,245 @@
+"""The negotiation after the opening draft: given where a case stands and how the buyer answered,
+the next move — which draft to write, about which remedy, with which amount — from the ladder in
+bot/data/negotiation.yaml. Pure: no store, no transport; the conversation core keeps the history.
+
+Amounts: a case's offer is a refund amount or a deduction (`amount_kind`). The merchant's `limit`
+is the most they will give in this case: for a refund, the highest refund; for a deduction, the
+smallest deduction (both: the furthest the merchant goes toward the buyer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.engine.catalogue import LOCALES, Catalogue, CatalogueError, SCENARIO_IDS, UNKNOWN
+from bot.engine.facts import Facts
+from bot.engine.remedies import case_facts, fits
+from bot.resources import data_dir
+
+STANCES = ("agrees", "refuses", "counter_offer", "asks", "already_done", "upset", "escalates", "unclear")
+MOVES = ("confirm", "offer", "proof", "ask_figure", "answer", "thank", "calm", "statement", "consider", "nudge")
+# Steps that write no draft: the merchant decides first.
+ASK_MERCHANT = "ask_merchant"     # the stance is unclear
+ASK_LIMIT = "ask_limit"           # a counter-offer or a better offer needs the merchant's limit
+_STANCE_STEPS = {"confirm", "next_offer", "counter", "answer", "thank", "calm", "statement", ASK_MERCHANT}
+_REFUSAL_STEPS = {"proof", "calm"}
+TEMPLATE_PREFIX = "move_"
+
+
+@dataclass(frozen=True)
+class MoveSpec:
+    id: str
+    audiences: tuple[str, ...]
+    advice: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Ladder:
+    stances: dict[str, str]
+    refusal: dict[str, dict[str, str]]
+    amount_remedies: frozenset[str]
+    amount_remedy: str
+    moves: dict[str, MoveSpec]
+
+    def move(self, move_id: str) -> MoveSpec:
+        return self.moves[move_id]
+
+    def after_refusal(self, scenario: str, remedy: str | None) -> str:
+        return self.refusal.get(scenario, {}).get(remedy or "", "proof")
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a case stands in its negotiation."""
+
+    scenario: str
+    remedy: str | None
+    facts: Facts = field(default_factory=Facts)
+    amount: float | None = None           # the amount currently offered (refund or deduction)
+    amount_kind: str = "refund"
+    limit: float | None = None            # the furthest the merchant goes (see the module docstring)
+    refused: tuple[str, ...] = ()         # remedies the buyer has refused in this case
+
+
+@dataclass(frozen=True)
+class NextMove:
+    stance: str
+    move: str                        # one of MOVES, or ASK_MERCHANT / ASK_LIMIT (no draft)
+    remedy: str | None               # the remedy the drafts are about (the case's, or the next one)
+    amount: float | None = None      # the amount the drafts propose or confirm
+    amount_kind: str = "refund"
+    preface: str = ""                # how an offer opens: "refused" (another remedy), "raised" (a better
+                                     # amount), "counter" (between the buyer's figure and ours), "" (an opening)
+    buyer_amount: float | None = None  # the figure the buyer named, when they named one
+
+    @property
+    def writes_drafts(self) -> bool:
+        return self.move in MOVES
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise CatalogueError(f"{path}: expected a mapping")
+    return data
+
+
+def load_ladder(catalogue: Catalogue, directory: Path | None = None) -> Ladder:
+    """The ladder, checked against the catalogue: every stance has a step, every refusal step is a
+    remedy of its scenario or a known move, every move has audiences and advice in every locale."""
+    path = (directory or data_dir()) / "negotiation.yaml"
+    raw = _read(path)
+    stances = {str(k): str(v) for k, v in (raw.get("stances") or {}).items()}
+    if set(stances) != set(STANCES) or any(v not in _STANCE_STEPS for v in stances.values()):
+        raise CatalogueError(f"{path}: stances must map each of {', '.join(STANCES)} to one of {', '.join(sorted(_STANCE_STEPS))}")
+    refusal: dict[str, dict[str, str]] = {}
+    for sid, table in (raw.get("refusal") or {}).items():
+        if sid not in SCENARIO_IDS or sid == UNKNOWN:
+            raise CatalogueError(f"{path}: refusal names unknown scenario {sid}")
+        own = catalogue.scenario(sid).remedies
+        refusal[sid] = {}
+        for rid, step in (table or {}).items():
+            if rid not in own:
+                raise CatalogueError(f"{path}: refusal: {rid} is not a remedy of {sid}")
+            if step not in own and step not in _REFUSAL_STEPS:
+                raise CatalogueError(f"{path}: refusal: {sid}.{rid} leads to {step}, neither a remedy of {sid} nor {'/'.join(sorted(_REFUSAL_STEPS))}")
+            refusal[sid][str(rid)] = str(step)
+    amount_remedies = frozenset(str(r) for r in raw.get("amount_remedies") or ())
+    amount_remedy = str(raw.get("amount_remedy") or "")
+    if any(r not in catalogue.remedies for r in amount_remedies) or amount_remedy not in amount_remedies:
+        raise CatalogueError(f"{path}: amount_remedies must be remedies, and amount_remedy one of them")
+    moves: dict[str, MoveSpec] = {}
+    for mid, spec in (raw.get("moves") or {}).items():
+        if mid not in MOVES:
+            raise CatalogueError(f"{path}: unknown move {mid}")
+        advice = spec.get("advice") or {}
+        if any(loc not in advice for loc in LOCALES):
+            raise CatalogueError(f"{path}: move {mid} needs advice in {', '.join(LOCALES)}")
+        moves[mid] = MoveSpec(mid, tuple(spec.get("audiences") or ("buyer",)), {loc: str(advice[loc]) for loc in LOCALES})
+    if set(moves) != set(MOVES):
+        raise CatalogueError(f"{path}: moves missing: {', '.join(sorted(set(MOVES) - set(moves)))}")
+    return Ladder(stances, refusal, amount_remedies, amount_remedy, moves)
+
+
+_LADDERS: dict[int, tuple[Catalogue, Ladder]] = {}
+
+
+def ladder_for(catalogue: Catalogue) -> Ladder:
+    """The shipped ladder over `catalogue`, read once per catalogue."""
+    held = _LADDERS.get(id(catalogue))
+    if held is None or held[0] is not catalogue:
+        held = _LADDERS[id(catalogue)] = (catalogue, load_ladder(catalogue))
+    return held[1]
+
+
+def _whole(x: float) -> float:
+    """Amounts offered in a negotiation: whole yuan, except where a figure was given with fen."""
+    return float(round(x))
+
+
+def _fitting(catalogue: Catalogue, position: Position, remedy: str) -> bool:
+    scenario = catalogue.scenario(position.scenario)
+    return remedy in scenario.remedies and fits(catalogue.remedy(remedy), case_facts(scenario, position.facts))
+
+
+def next_move(catalogue: Catalogue, position: Position, stance: str, *, amount: float | None = None,
+              amount_kind: str | None = None, wants: str | None = None) -> NextMove:
+    """The next move after the buyer's answer with `stance` (and the amount or remedy it names)."""
+    ladder = ladder_for(catalogue)
+    step = ladder.stances.get(stance, ASK_MERCHANT)
+    if stance == "counter_offer" and amount is None and wants in (None, "full_refund"):
+        step = "next_offer"          # "I want all my money back" refuses the offer without a figure
+    if step == "confirm":
+        return NextMove(stance, "confirm", position.remedy, position.amount, position.amount_kind)
+    if step == "counter":
+        if amount is None:
+            return NextMove(stance, "consider", position.remedy, position.amount, position.amount_kind)
+        return _counter(catalogue, ladder, position, stance, amount, amount_kind or position.amount_kind)
+    if step == "next_offer":
+        return _after_refusal(catalogue, ladder, position, stance)
+    if step == ASK_MERCHANT:
+        return NextMove(stance, ASK_MERCHANT, position.remedy, position.amount, position.amount_kind)
+    return NextMove(stance, step, position.remedy, position.amount, position.amount_kind)
+
+
+def _toward_buyer(kind: str, a: float, b: float) -> bool:
+    """True when `a` gives the buyer more than `b` (a bigger refund, a smaller deduction)."""
+    return a > b if kind == "refund" else a < b
+
+
+def _counter(catalogue: Catalogue, ladder: Ladder, position: Position, stance: str, asked: float, kind: str) -> NextMove:
+    remedy = position.remedy if position.remedy in ladder.amount_remedies else ladder.amount_remedy
+    if not _fitting(catalogue, position, remedy):
+        return NextMove(stance, "consider", position.remedy, position.amount, position.amount_kind, buyer_amount=asked)
+    if position.limit is None:
+        return NextMove(stance, ASK_LIMIT, remedy, position.amount, kind, buyer_amount=asked)
+    limit = position.limit
+    if not _toward_buyer(kind, asked, limit):           # within the limit: take the buyer's figure
+        return NextMove(stance, "confirm", remedy, asked, kind, buyer_amount=asked)
+    current = position.amount if position.amount_kind == kind else None
+    if current is None or not _toward_buyer(kind, limit, current):
+        between = limit
+    else:
+        between = _whole((current + asked) / 2)
+        if _toward_buyer(kind, between, limit):
+            between = limit
+    return NextMove(stance, "offer", remedy, between, kind, preface="counter", buyer_amount=asked)
+
+
+def _after_refusal(catalogue: Catalogue, ladder: Ladder, position: Position, stance: str) -> NextMove:
+    step = ladder.after_refusal(position.scenario, position.remedy)
+    keep = (position.remedy, position.amount, position.amount_kind)
+    if step in _REFUSAL_STEPS:
+        return NextMove(stance, step, *keep)
+    if step == position.remedy and step in ladder.amount_remedies:
+        return _better_amount(position, stance, step)
+    if step in position.refused or not _fitting(catalogue, position, step):
+        return NextMove(stance, "proof", *keep)
+    if step in ladder.amount_remedies:
+        return _better_amount(position, stance, step)
+    return NextMove(stance, "offer", step, position.amount, position.amount_kind, preface="refused")
+
+
+def _better_amount(position: Position, stance: str, remedy: str) -> NextMove:
+    """An amount offer after a refusal: halfway from the current offer to the limit, or the limit."""
+    kind = position.amount_kind
+    if position.limit is None:
+        return NextMove(stance, ASK_LIMIT, remedy, position.amount, kind)
+    limit, current = position.limit, position.amount
+    if current is not None and remedy == position.remedy and not _toward_buyer(kind, limit, current):
+        return NextMove(stance, "ask_figure", remedy, current, kind)     # already at the limit
+    if current is None or remedy != position.remedy:
+        better = limit if current is None else current
+    else:
+        better = _whole((current + limit) / 2)
+        if not _toward_buyer(kind, better, current) or abs(limit - current) <= 5:
+            better = limit
+    raised = remedy == position.remedy and current is not None
+    return NextMove(stance, "offer", remedy, better, kind, preface="raised" if raised else "refused")
+
+
+def ladder_table(catalogue: Catalogue, scenario: str, remedy: str, facts: Facts | None = None) -> dict[str, str]:
+    """For the gallery and docs: each stance's next step for a scenario's remedy (a move id, or the
+    next remedy's id for a refusal)."""
+    ladder = ladder_for(catalogue)
+    table = dict(ladder.stances)
+    position = Position(scenario, remedy, facts or Facts())
+    step = ladder.after_refusal(scenario, remedy)
+    if step in _REFUSAL_STEPS or (step != remedy and not _fitting(catalogue, position, step)):
+        table["refuses"] = step if step in _REFUSAL_STEPS else "proof"
+    else:
+        table["refuses"] = step
+    return table
+
+
+__all__ = ["STANCES", "MOVES", "ASK_MERCHANT", "ASK_LIMIT", "Ladder", "Position", "NextMove", "MoveSpec",
+           "load_ladder", "ladder_for", "next_move", "ladder_table", "TEMPLATE_PREFIX"]
