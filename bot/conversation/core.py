@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
+from typing import Callable
 
-
-from bot.conversation.model import MAX_COPY_CHARS, Button, Case, MerchantKey, Profile, Reply, Store
+from bot.conversation.answer import AnswerFlow, answer_prefix
+from bot.conversation.cases import CasesFlow, _amount
+from bot.conversation.model import CLOSED, MAX_COPY_CHARS, Button, Case, CaseEvent, MerchantKey, Profile, Reply, Store
+from bot.conversation.reminder_time import parse_when
+from bot.conversation.reminders import PRESETS, ReminderFlow
 from bot.engine.catalogue import LOCALES, UNKNOWN
 from bot.engine.drafts import MAX_DESCRIPTION_CHARS, Engine, InputError, MerchantSettings, TONES, check_description
 from bot.engine.numerals import parse_number
@@ -58,10 +63,19 @@ MAX_PHONE_CHARS = 24
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]*[0-9]$")
 
 
-class Conversation:
-    def __init__(self, engine: Engine, store: Store):
+class Conversation(AnswerFlow, CasesFlow, ReminderFlow):
+    """The conversation core. Each flow lives in its own module and is mixed in here: describing a
+    case and its details (this module), the buyer's answers (answer.py), cases (cases.py),
+    reminders (reminders.py); transports call only the public methods."""
+
+    AUDIENCE_LABELS = _AUDIENCE_LABELS
+    SLOT_LABELS = _SLOT_LABELS
+    MAX_COPY = MAX_COPY_CHARS
+
+    def __init__(self, engine: Engine, store: Store, clock: Callable[[], float] = time.time):
         self.engine = engine
         self.store = store
+        self.clock = clock           # epoch seconds; tests move it to fire reminders
 
     # ---- profiles -------------------------------------------------------
     def profile(self, merchant_id: MerchantKey, language_code: str | None = None) -> Profile:
@@ -99,6 +113,11 @@ class Conversation:
             _("/shop NAME — the shop name drafts use"),
             _("/sign TEXT — the signature drafts end with"),
             _("/phone NUMBER — the contact phone carrier letters give"),
+            "",
+            _("After you send a draft: paste or forward the buyer's answer (or start it with 买家：) and I draft the next move."),
+            _("/cases — your open cases; /buyer TEXT — the buyer's answer for the latest case"),
+            _("/remind 2h — a reminder if the buyer goes quiet; /limit 100 — the most you'll give in this case"),
+            _("/note TEXT, /rename NAME — keep notes and names with a case"),
         ]
         settings = []
         if profile.shop:
@@ -193,6 +212,12 @@ class Conversation:
             ("shop", _("Set the shop name drafts use")),
             ("sign", _("Set the signature drafts end with")),
             ("phone", _("Set the phone carrier letters give")),
+            ("cases", _("Your open cases")),
+            ("buyer", _("The buyer's answer for the latest case")),
+            ("remind", _("Remind me if the buyer goes quiet")),
+            ("limit", _("The most you'll give in a case")),
+            ("note", _("A note in the case's history")),
+            ("rename", _("Give a case a name")),
         ]
 
     @staticmethod
@@ -217,6 +242,18 @@ class Conversation:
     def message(self, merchant_id: MerchantKey, text: str, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
+        if isinstance(text, str) and answer_prefix(text) is not None:
+            return self.buyer_answer(merchant_id, answer_prefix(text) or "", language_code=language_code)
+        awaited = self._awaited(profile)
+        if awaited is not None:
+            kind, waiting = awaited
+            if kind == "answer":
+                return self.buyer_answer(merchant_id, text, waiting.case_id, language_code)
+            if kind == "limit" and isinstance(text, str) and _amount(text) is not None:
+                return self._limit_for(profile, waiting, _amount(text))
+            if kind == "remind" and isinstance(text, str) and self._reads_as_time(profile, text):
+                return self._set_reminder(profile, waiting, text)
+            self.awaiting(profile, None)        # not what was asked for: read it as a new message
         case = self.store.latest_case(merchant_id)
         if case is not None and case.pending:
             value = self._read_answer(case.pending, text)
@@ -247,8 +284,10 @@ class Conversation:
             alternatives=[s for s, _c in prediction.alternatives if s != UNKNOWN],
             amount_kind=analysis.amount_kind,
             facts=analysis.facts.as_dict(),
+            created_at=self.clock(),
         )
         if prediction.scenario == UNKNOWN:
+            case.status = CLOSED          # nothing to negotiate; a scenario chosen by button opens it
             self.store.save_case(case)
             return [self._unknown_reply(profile, case)]
         if prediction.confidence < self.engine.classifier.settings.min_confidence:
@@ -259,7 +298,37 @@ class Conversation:
             case.facts[_ALSO] = also
         options = self.engine.remedy_options(case.scenario, case.facts)
         case.remedy = options[0].remedy if options else None
-        return [self._case_reply(profile, case, dirty=True, options=options)]    # saved once, question and all
+        reply = self._case_reply(profile, case, dirty=True, options=options)    # saved once, question and all
+        self._opened(case, description)
+        return [reply]
+
+    def _opened(self, case: Case, description: str) -> None:
+        self.store.add_event(case.merchant_id, CaseEvent(case.case_id, self.clock(), "opened", {
+            "description": description[:500], "scenario": case.scenario, "remedy": case.remedy,
+            "amount": case.slots.get("amount"), "amount_kind": case.amount_kind or "refund"}))
+
+    def awaiting(self, profile: Profile, kind: str | None, case: Case | None = None) -> None:
+        """What the merchant's next message is: the buyer's answer, a limit or a reminder time for
+        `case` — kept in the profile, so it holds for any case, not only the latest."""
+        value = f"{kind}:{case.case_id}" if kind and case is not None else None
+        if profile.awaiting != value:
+            profile.awaiting = value
+            self.store.save_profile(profile)
+
+    def _awaited(self, profile: Profile) -> tuple[str, Case] | None:
+        kind, _sep, case_id = (profile.awaiting or "").partition(":")
+        if not case_id.isdigit():
+            return None
+        case = self.store.load_case(profile.merchant_id, int(case_id))
+        if case is None or case.status == CLOSED:
+            self.awaiting(profile, None)
+            return None
+        return kind, case
+
+    def _reads_as_time(self, profile: Profile, text: str) -> bool:
+        import datetime as dt
+        now = dt.datetime.fromtimestamp(self.clock(), self.zone(profile))
+        return parse_when(PRESETS.get(text.strip(), text), now) is not None
 
     def _recommended(self, case: Case) -> str | None:
         options = self.engine.remedy_options(case.scenario, case.facts)
@@ -319,12 +388,19 @@ class Conversation:
             return self._choose_scenario(profile, case_id, arg)
         if verb == "al":
             return self._handle_also(profile, case_id, arg)
+        if verb == "oc":
+            return self.open_case(profile, case_id)
         case = self.store.load_case(merchant_id, case_id)
+        negotiation = self._press_negotiation(profile, case, verb, arg)
+        if negotiation is not None:
+            return negotiation
         if case is None or case.scenario == UNKNOWN or case.remedy is None and verb not in ("nt", "ad"):
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
         catalogue = self.engine.catalogue
         if verb == "rm" and arg in {o.remedy for o in self.engine.remedy_options(case.scenario, case.facts)}:
             case.remedy, case.audience, case.pending = arg, "buyer", None
+            self.store.add_event(merchant_id, CaseEvent(case.case_id, self.clock(), "offered", {
+                "move": "opening", "remedy": arg, "amount": case.slots.get("amount"), "amount_kind": case.amount_kind or "refund"}))
         elif verb == "au" and case.remedy and arg in catalogue.remedy(case.remedy).audiences:
             case.audience = arg
         elif verb == "tn" and arg in TONES:
@@ -344,6 +420,34 @@ class Conversation:
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
         return [self._case_reply(profile, case, replace=True, dirty=True)]
 
+    def _press_negotiation(self, profile: Profile, case: Case | None, verb: str, arg: str) -> list[Reply] | None:
+        """The buttons of following a case: the buyer answered, read it as…, another audience of the
+        move, reminders, closing and reopening. None: not one of these."""
+        _ = translator(profile.locale).gettext
+        if verb not in ("ba", "st", "rs", "ma", "rd", "cl", "co", "ro"):
+            return None
+        if case is None or case.scenario == UNKNOWN:
+            return [Reply(text=_("That button is no longer valid. Send the description again."))]
+        if verb == "ro":
+            return self.reopen_case(profile, case)
+        if verb == "co":
+            return self.close_case(profile, case, arg)
+        if case.status == CLOSED:
+            return [Reply(text=_("Case #{case} is closed. Reopen it to go on.").format(case=case.case_id),
+                          buttons=[[Button(_("Reopen case #{case}").format(case=case.case_id), action=f"ro:{case.case_id}")]])]
+        if verb == "ba":
+            self.awaiting(profile, "answer", case)
+            return [Reply(text=_("Paste or forward what the buyer answered for case #{case}.").format(case=case.case_id))]
+        if verb == "st":
+            return self._read_as(profile, case, arg)
+        if verb == "rs":
+            return self._reread(profile, case)
+        if verb == "ma":
+            return self._show_move_audience(profile, case, arg)
+        if verb == "rd":
+            return self._ask_when(profile, case) if arg == "ask" else self._set_reminder(profile, case, arg)
+        return self._ask_outcome(profile, case)
+
     def _choose_scenario(self, profile: Profile, case_id: int, scenario: str) -> list[Reply]:
         _ = translator(profile.locale).gettext
         if scenario not in self.engine.catalogue.scenarios or scenario == UNKNOWN:
@@ -352,9 +456,15 @@ class Conversation:
         if case is None:
             case = Case(merchant_id=profile.merchant_id, case_id=self.store.new_case_id(profile.merchant_id),
                         scenario=scenario, slots={}, draft_locale=profile.locale)
+        fresh = case.status == CLOSED or case.created_at is None
         case.scenario, case.confidence, case.pending, case.audience = scenario, None, None, "buyer"
+        case.status, case.outcome = "open", None
+        case.created_at = case.created_at or self.clock()
         case.remedy = self._recommended(case)
-        return [self._case_reply(profile, case, replace=bool(case_id), dirty=True)]   # a case's own question: answered in place
+        reply = self._case_reply(profile, case, replace=bool(case_id), dirty=True)   # a case's own question: answered in place
+        if fresh:
+            self._opened(case, "")
+        return [reply]
 
     # ---- several problems in one description ------------------------------
     def _also_buttons(self, profile: Profile, case: Case) -> list[list[Button]]:
@@ -377,7 +487,10 @@ class Conversation:
                     scenario=scenario, slots=dict(source.slots), draft_locale=source.draft_locale,
                     amount_kind=source.amount_kind, facts=facts)
         case.remedy = self._recommended(case)
-        return [self._case_reply(profile, case, dirty=True)]       # a new message: the first case's stays
+        case.created_at = self.clock()
+        reply = self._case_reply(profile, case, dirty=True)       # a new message: the first case's stays
+        self._opened(case, "")
+        return [reply]
 
     # ---- replies --------------------------------------------------------
     def _unknown_reply(self, profile: Profile, case: Case) -> Reply:
@@ -516,6 +629,9 @@ class Conversation:
                     rows.append([Button("↪ " + catalogue.remedy(option.remedy).title[profile.locale],
                                         action=f"rm:{cid}:{option.remedy}")])
         rows.extend(self._also_buttons(profile, case))
+        if case.remedy is not None:
+            rows.append([Button(_("✉ Buyer answered"), action=f"ba:{cid}"), Button(_("⏰ Remind me…"), action=f"rd:{cid}:ask"),
+                         Button(_("Close case…"), action=f"cl:{cid}")])
         advice = (Button(_("Less advice"), action=f"ad:{cid}:0") if full_advice
                   else Button(_("Advice in full"), action=f"ad:{cid}:1"))
         rows.append([advice, Button(_("Not this case"), action=f"nt:{cid}")])

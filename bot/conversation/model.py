@@ -9,6 +9,9 @@ from typing import Protocol
 MAX_ACTION_BYTES = 64       # Telegram's callback_data limit
 MAX_COPY_CHARS = 256        # Telegram's CopyTextButton limit
 CHANNELS = ("telegram", "wecom", "terminal")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+OPEN, CLOSED = "open", "closed"
+OUTCOMES = ("settled", "buyer_cancelled", "refunded_in_full", "platform")
 
 # One merchant, one identity per channel: "telegram:123456789", "wecom:zhangsan". Telegram user ids
 # are integers, WeCom UserIDs strings (letters, digits, _-@.), so the key is text; the SQLite store
@@ -64,6 +67,9 @@ class Profile:
     signature: str | None = None
     tone: str = "warm"
     phone: str | None = None        # the shop's contact phone, for carrier letters (/phone)
+    timezone: str = DEFAULT_TIMEZONE  # reminders and quiet hours follow it
+    default_limit: float | None = None  # the furthest the shop goes in a case unless the case says (/limit)
+    awaiting: str | None = None     # what the next message is: "answer:5", "limit:5", "remind:5" (case 5)
 
 
 @dataclass
@@ -83,10 +89,40 @@ class Case:
     skipped: list[str] = field(default_factory=list)
     amount_kind: str | None = None  # "refund" or "deduction" (the merchant said 扣 / 少退 / deduct)
     facts: dict[str, object] = field(default_factory=dict)   # bot.engine.facts: item, defect, fault, …
+    status: str = OPEN              # OPEN while the negotiation goes on; CLOSED with an outcome
+    outcome: str | None = None      # one of OUTCOMES once closed
+    title: str | None = None        # the merchant's own name for the case (/rename)
+    limit: float | None = None      # the furthest the merchant goes in this case (bot.engine.negotiation)
+    refused: list[str] = field(default_factory=list)   # remedies the buyer refused
+    created_at: float | None = None  # epoch seconds
+    updated_at: float | None = None
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One step of a case's history: what was offered, what the buyer answered and how it was read,
+    notes, reminders, closing. `data` holds the step's details (JSON-friendly)."""
+
+    case_id: int
+    at: float                       # epoch seconds
+    kind: str                       # one of EVENT_KINDS
+    data: dict[str, object] = field(default_factory=dict)
+
+
+EVENT_KINDS = ("opened", "offered", "answer", "note", "reminder_set", "reminded", "closed", "reopened", "renamed")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    reminder_id: int
+    merchant_id: MerchantKey
+    case_id: int
+    due_at: float                   # epoch seconds
 
 
 class Store(Protocol):
-    """Where profiles and cases live: in memory for `negobot chat`, SQLite for the bot."""
+    """Where profiles, cases, their history and reminders live: in memory for `negobot chat`, SQLite
+    for the bot."""
 
     def load_profile(self, merchant_id: MerchantKey) -> Profile | None: ...
     def save_profile(self, profile: Profile) -> None: ...
@@ -102,6 +138,20 @@ class Store(Protocol):
         """True the first time `key` (an incoming message id) is claimed within `ttl_seconds`, atomically:
         a transport that is sent the same message again (WeCom retries) handles it once."""
         ...
+    def add_event(self, merchant_id: MerchantKey, event: CaseEvent) -> None: ...
+    def events(self, merchant_id: MerchantKey, case_id: int) -> list[CaseEvent]: ...
+    def open_cases(self, merchant_id: MerchantKey) -> list[Case]:
+        """Open cases, the most recently updated first."""
+        ...
+    def set_reminder(self, merchant_id: MerchantKey, case_id: int, due_at: float) -> int:
+        """A case's reminder (replacing one not yet sent); its id."""
+        ...
+    def cancel_reminders(self, merchant_id: MerchantKey, case_id: int) -> None: ...
+    def pending_reminder(self, merchant_id: MerchantKey, case_id: int) -> float | None: ...
+    def claim_due_reminders(self, now: float, claimer: str, limit: int = 50) -> list[Reminder]:
+        """Reminders due at `now`, each handed to exactly one claimer, atomically (two processes over
+        one database never both get the same reminder); a claimed reminder is not handed out again."""
+        ...
 
 
 class MemoryStore:
@@ -114,6 +164,8 @@ class MemoryStore:
         self._latest: dict[MerchantKey, int] = {}
         self._claimed: dict[str, float] = {}
         self._menus: dict[MerchantKey, list[str]] = {}
+        self._events: dict[tuple[MerchantKey, int], list[CaseEvent]] = {}
+        self._reminders: dict[int, Reminder] = {}
 
     def load_profile(self, merchant_id: MerchantKey) -> Profile | None:
         return self._profiles.get(merchant_id)
@@ -150,3 +202,33 @@ class MemoryStore:
             return False
         self._claimed[key] = now + ttl_seconds
         return True
+
+    def add_event(self, merchant_id: MerchantKey, event: CaseEvent) -> None:
+        self._events.setdefault((merchant_id, event.case_id), []).append(event)
+
+    def events(self, merchant_id: MerchantKey, case_id: int) -> list[CaseEvent]:
+        return list(self._events.get((merchant_id, case_id), []))
+
+    def open_cases(self, merchant_id: MerchantKey) -> list[Case]:
+        cases = [c for (m, _i), c in self._cases.items() if m == merchant_id and c.status == OPEN]
+        return sorted(cases, key=lambda c: (c.updated_at or 0, c.case_id), reverse=True)
+
+    def set_reminder(self, merchant_id: MerchantKey, case_id: int, due_at: float) -> int:
+        self.cancel_reminders(merchant_id, case_id)
+        reminder_id = max(self._reminders, default=0) + 1
+        self._reminders[reminder_id] = Reminder(reminder_id, merchant_id, case_id, due_at)
+        return reminder_id
+
+    def cancel_reminders(self, merchant_id: MerchantKey, case_id: int) -> None:
+        for key, r in list(self._reminders.items()):
+            if r.merchant_id == merchant_id and r.case_id == case_id:
+                del self._reminders[key]
+
+    def pending_reminder(self, merchant_id: MerchantKey, case_id: int) -> float | None:
+        return next((r.due_at for r in self._reminders.values() if r.merchant_id == merchant_id and r.case_id == case_id), None)
+
+    def claim_due_reminders(self, now: float, claimer: str, limit: int = 50) -> list[Reminder]:
+        due = sorted((r for r in self._reminders.values() if r.due_at <= now), key=lambda r: r.due_at)[:limit]
+        for r in due:
+            del self._reminders[r.reminder_id]
+        return due

@@ -15,6 +15,7 @@ One connection shared by the threads that serve merchants, each operation under 
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import sqlite3
@@ -24,7 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from bot.conversation.model import Case, MerchantKey, Profile, split_merchant_key
+from bot.conversation.model import (DEFAULT_TIMEZONE, OPEN, Case, CaseEvent, MerchantKey, Profile, Reminder,
+                                    merchant_key, split_merchant_key)
 
 KEEP_CASES = 50
 DEFAULT_BUSY_TIMEOUT_MS = 5000
@@ -130,9 +132,50 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     ALTER TABLE profiles ADD COLUMN phone TEXT;
     """,
+    # 6 → 7: cases followed to their end — open or closed with an outcome, the merchant's name for a
+    # case, its limit and the remedies the buyer refused; each case's history (what was offered,
+    # what the buyer answered and how it was read, notes, reminders); reminders, claimed atomically
+    # when due; the shop's time zone and default limit. Cases from before are open; those whose
+    # description was not a return problem are closed (there is nothing to negotiate).
+    """
+    ALTER TABLE cases ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+    ALTER TABLE cases ADD COLUMN outcome TEXT;
+    ALTER TABLE cases ADD COLUMN title TEXT;
+    ALTER TABLE cases ADD COLUMN limit_amount REAL;
+    ALTER TABLE cases ADD COLUMN refused TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE cases ADD COLUMN created_at TEXT;
+    UPDATE cases SET created_at = updated_at;
+    UPDATE cases SET status = 'closed' WHERE scenario = 'unknown';
+    CREATE INDEX cases_open ON cases (channel, user_id, status, updated_at);
+    ALTER TABLE profiles ADD COLUMN timezone TEXT;
+    ALTER TABLE profiles ADD COLUMN default_limit REAL;
+    ALTER TABLE profiles ADD COLUMN awaiting TEXT;
+    CREATE TABLE case_events (
+        event_id INTEGER PRIMARY KEY,
+        channel  TEXT    NOT NULL,
+        user_id  TEXT    NOT NULL,
+        case_id  INTEGER NOT NULL,
+        at       REAL    NOT NULL,
+        kind     TEXT    NOT NULL,
+        data     TEXT    NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX case_events_case ON case_events (channel, user_id, case_id, event_id);
+    CREATE TABLE reminders (
+        reminder_id INTEGER PRIMARY KEY,
+        channel     TEXT    NOT NULL,
+        user_id     TEXT    NOT NULL,
+        case_id     INTEGER NOT NULL,
+        due_at      REAL    NOT NULL,
+        created_at  REAL    NOT NULL,
+        claimed_by  TEXT,
+        claimed_at  REAL
+    );
+    CREATE INDEX reminders_due ON reminders (claimed_at, due_at);
+    CREATE INDEX reminders_case ON reminders (channel, user_id, case_id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-_OWN_TABLES = {"profiles", "cases", "case_counters", "seen_messages", "menus"}
+_OWN_TABLES = {"profiles", "cases", "case_counters", "seen_messages", "menus", "case_events", "reminders"}
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 
@@ -263,24 +306,28 @@ class SqliteStore:
     # ---- profiles ---------------------------------------------------------
     def load_profile(self, merchant_id: MerchantKey) -> Profile | None:
         with self._op() as db:
-            row = db.execute("SELECT locale, locale_chosen, shop, signature, tone, phone FROM profiles "
-                             "WHERE channel = ? AND user_id = ?", split_merchant_key(merchant_id)).fetchone()
+            row = db.execute("SELECT locale, locale_chosen, shop, signature, tone, phone, timezone, default_limit, awaiting "
+                             "FROM profiles WHERE channel = ? AND user_id = ?", split_merchant_key(merchant_id)).fetchone()
         if row is None:
             return None
         return Profile(merchant_id=merchant_id, locale=row[0], locale_chosen=bool(row[1]), shop=row[2],
-                       signature=row[3], tone=row[4], phone=row[5])
+                       signature=row[3], tone=row[4], phone=row[5], timezone=row[6] or DEFAULT_TIMEZONE,
+                       default_limit=row[7], awaiting=row[8])
 
     def save_profile(self, profile: Profile) -> None:
         with self._op(write=True) as db:
             db.execute(
-                f"""INSERT INTO profiles (channel, user_id, locale, locale_chosen, shop, signature, tone, phone, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
+                f"""INSERT INTO profiles (channel, user_id, locale, locale_chosen, shop, signature, tone, phone,
+                                          timezone, default_limit, awaiting, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
                     ON CONFLICT (channel, user_id) DO UPDATE SET locale = excluded.locale,
                         locale_chosen = excluded.locale_chosen, shop = excluded.shop,
                         signature = excluded.signature, tone = excluded.tone, phone = excluded.phone,
+                        timezone = excluded.timezone, default_limit = excluded.default_limit,
+                        awaiting = excluded.awaiting,
                         updated_at = excluded.updated_at""",
                 (*split_merchant_key(profile.merchant_id), profile.locale, int(profile.locale_chosen), profile.shop, profile.signature,
-                 profile.tone, profile.phone))
+                 profile.tone, profile.phone, profile.timezone, profile.default_limit, profile.awaiting))
 
     # ---- cases ------------------------------------------------------------
     def new_case_id(self, merchant_id: MerchantKey) -> int:
@@ -291,17 +338,17 @@ class SqliteStore:
                    RETURNING last_case_id""", split_merchant_key(merchant_id)).fetchone()[0]
 
     _CASE_COLUMNS = ("case_id, scenario, slots, remedy, audience, draft_locale, confidence, alternatives, pending, "
-                     "skipped, amount_kind, facts")
+                     "skipped, amount_kind, facts, status, outcome, title, limit_amount, refused, created_at")
 
     def load_case(self, merchant_id: MerchantKey, case_id: int) -> Case | None:
         with self._op() as db:
-            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE channel = ? AND user_id = ? AND case_id = ?",
+            row = db.execute(f"SELECT {self._CASE_COLUMNS}, updated_at FROM cases WHERE channel = ? AND user_id = ? AND case_id = ?",
                              (*split_merchant_key(merchant_id), case_id)).fetchone()
         return self._case(merchant_id, row)
 
     def latest_case(self, merchant_id: MerchantKey) -> Case | None:
         with self._op() as db:
-            row = db.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE channel = ? AND user_id = ? "
+            row = db.execute(f"SELECT {self._CASE_COLUMNS}, updated_at FROM cases WHERE channel = ? AND user_id = ? "
                              "ORDER BY case_id DESC LIMIT 1", split_merchant_key(merchant_id)).fetchone()
         return self._case(merchant_id, row)
 
@@ -309,22 +356,78 @@ class SqliteStore:
         with self._op(write=True) as db:
             db.execute(
                 f"""INSERT INTO cases (channel, user_id, {self._CASE_COLUMNS}, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, {_NOW}), {_NOW})
                     ON CONFLICT (channel, user_id, case_id) DO UPDATE SET scenario = excluded.scenario,
                         slots = excluded.slots, remedy = excluded.remedy, audience = excluded.audience,
                         draft_locale = excluded.draft_locale, confidence = excluded.confidence,
                         alternatives = excluded.alternatives, pending = excluded.pending,
                         skipped = excluded.skipped, amount_kind = excluded.amount_kind,
-                        facts = excluded.facts,
+                        facts = excluded.facts, status = excluded.status, outcome = excluded.outcome,
+                        title = excluded.title, limit_amount = excluded.limit_amount, refused = excluded.refused,
                         updated_at = excluded.updated_at""",
                 (*split_merchant_key(case.merchant_id), case.case_id, case.scenario, json.dumps(case.slots, ensure_ascii=False),
                  case.remedy, case.audience, case.draft_locale, case.confidence,
                  json.dumps(case.alternatives), case.pending, json.dumps(case.skipped), case.amount_kind,
-                 json.dumps(case.facts, ensure_ascii=False)))
+                 json.dumps(case.facts, ensure_ascii=False), case.status, case.outcome, case.title, case.limit,
+                 json.dumps(case.refused), _iso(case.created_at)))
             channel, user_id = split_merchant_key(case.merchant_id)
-            db.execute("DELETE FROM cases WHERE channel = ? AND user_id = ? AND case_id <= "
-                       "(SELECT MAX(case_id) FROM cases WHERE channel = ? AND user_id = ?) - ?",
-                       (channel, user_id, channel, user_id, self.keep_cases))
+            # Only closed cases are pruned (open ones are being negotiated), with their history.
+            horizon = "(SELECT MAX(case_id) FROM cases WHERE channel = ? AND user_id = ?) - ?"
+            for table in ("case_events", "cases"):
+                db.execute(f"DELETE FROM {table} WHERE channel = ? AND user_id = ? AND case_id <= {horizon} "
+                           f"AND case_id IN (SELECT case_id FROM cases WHERE channel = ? AND user_id = ? AND status != 'open')",
+                           (channel, user_id, channel, user_id, self.keep_cases, channel, user_id))
+
+    def open_cases(self, merchant_id: MerchantKey) -> list[Case]:
+        with self._op() as db:
+            rows = db.execute(f"SELECT {self._CASE_COLUMNS}, updated_at FROM cases WHERE channel = ? AND user_id = ? "
+                              "AND status = ? ORDER BY updated_at DESC, case_id DESC",
+                              (*split_merchant_key(merchant_id), OPEN)).fetchall()
+        return [self._case(merchant_id, row) for row in rows]
+
+    # ---- case history -------------------------------------------------------
+    def add_event(self, merchant_id: MerchantKey, event: CaseEvent) -> None:
+        with self._op(write=True) as db:
+            db.execute("INSERT INTO case_events (channel, user_id, case_id, at, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
+                       (*split_merchant_key(merchant_id), event.case_id, event.at, event.kind,
+                        json.dumps(event.data, ensure_ascii=False)))
+
+    def events(self, merchant_id: MerchantKey, case_id: int) -> list[CaseEvent]:
+        with self._op() as db:
+            rows = db.execute("SELECT case_id, at, kind, data FROM case_events WHERE channel = ? AND user_id = ? "
+                              "AND case_id = ? ORDER BY event_id", (*split_merchant_key(merchant_id), case_id)).fetchall()
+        return [CaseEvent(row[0], row[1], row[2], json.loads(row[3])) for row in rows]
+
+    # ---- reminders ----------------------------------------------------------
+    def set_reminder(self, merchant_id: MerchantKey, case_id: int, due_at: float) -> int:
+        channel, user_id = split_merchant_key(merchant_id)
+        with self._op(write=True) as db:
+            db.execute("DELETE FROM reminders WHERE channel = ? AND user_id = ? AND case_id = ? AND claimed_at IS NULL",
+                       (channel, user_id, case_id))
+            return db.execute("INSERT INTO reminders (channel, user_id, case_id, due_at, created_at) VALUES (?, ?, ?, ?, ?) "
+                              "RETURNING reminder_id", (channel, user_id, case_id, due_at, time.time())).fetchone()[0]
+
+    def cancel_reminders(self, merchant_id: MerchantKey, case_id: int) -> None:
+        with self._op(write=True) as db:
+            db.execute("DELETE FROM reminders WHERE channel = ? AND user_id = ? AND case_id = ? AND claimed_at IS NULL",
+                       (*split_merchant_key(merchant_id), case_id))
+
+    def pending_reminder(self, merchant_id: MerchantKey, case_id: int) -> float | None:
+        with self._op() as db:
+            row = db.execute("SELECT MIN(due_at) FROM reminders WHERE channel = ? AND user_id = ? AND case_id = ? "
+                             "AND claimed_at IS NULL", (*split_merchant_key(merchant_id), case_id)).fetchone()
+        return row[0] if row else None
+
+    def claim_due_reminders(self, now: float, claimer: str, limit: int = 50) -> list[Reminder]:
+        """One UPDATE … RETURNING inside BEGIN IMMEDIATE: the rows it marks are this claimer's alone;
+        another process over the same file waits for the write lock and then finds them claimed."""
+        with self._op(write=True) as db:
+            rows = db.execute(
+                """UPDATE reminders SET claimed_by = ?, claimed_at = ?
+                   WHERE reminder_id IN (SELECT reminder_id FROM reminders WHERE claimed_at IS NULL AND due_at <= ?
+                                         ORDER BY due_at LIMIT ?)
+                   RETURNING reminder_id, channel, user_id, case_id, due_at""", (claimer, now, now, limit)).fetchall()
+        return sorted((Reminder(r[0], merchant_key(r[1], r[2]), r[3], r[4]) for r in rows), key=lambda r: r.due_at)
 
     def case_count(self, merchant_id: MerchantKey) -> int:
         with self._op() as db:
@@ -363,7 +466,22 @@ class SqliteStore:
         return Case(merchant_id=merchant_id, case_id=row[0], scenario=row[1], slots=json.loads(row[2]),
                     remedy=row[3], audience=row[4], draft_locale=row[5], confidence=row[6],
                     alternatives=json.loads(row[7]), pending=row[8], skipped=json.loads(row[9]),
-                    amount_kind=row[10], facts=json.loads(row[11]))
+                    amount_kind=row[10], facts=json.loads(row[11]), status=row[12], outcome=row[13], title=row[14],
+                    limit=row[15], refused=json.loads(row[16]), created_at=_epoch(row[17]),
+                    updated_at=_epoch(row[18]) if len(row) > 18 else None)
+
+
+def _iso(epoch: float | None) -> str | None:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)) if epoch is not None else None
+
+
+def _epoch(iso: str | None) -> float | None:
+    if not iso:
+        return None
+    try:
+        return float(calendar.timegm(time.strptime(iso, "%Y-%m-%dT%H:%M:%SZ")))
+    except ValueError:
+        return None
 
 
 def _check_header(path: Path) -> None:

@@ -111,6 +111,15 @@ class Engine:
         self.classifier = ScenarioClassifier(self.catalogue)
         self.slots = SlotExtractor(self.catalogue)
         self.facts: FactExtractor = default_fact_extractor()
+        self._stances = None
+
+    @property
+    def stances(self):
+        """The buyer-answer reader (bot.engine.stances), trained the first time it is needed."""
+        if self._stances is None:
+            from bot.engine.stances import StanceReader, default_stance_reader
+            self._stances = default_stance_reader() if self.catalogue is default_catalogue() else StanceReader(self.catalogue)
+        return self._stances
 
     # ---- understanding -------------------------------------------------
     def analyse(self, description: str) -> Analysis:
