@@ -28,10 +28,15 @@ _TIMESTAMP = re.compile(
     r"|\d{1,2}\s*[/月]\s*\d{1,2}\s*日?(?=\s|$|[\])】])"
     r"|(?:上午|下午|晚上|凌晨|中午)?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?",
     re.I)
-_LABEL = re.compile(r"^\s*[\[【(（]?\s*([^:：\n]{1,20}?)\s*[\]】)）]?\s*[:：]\s*(.*)$")
+_LABEL = re.compile(r"^\s*[\[【(（]?\s*([^:：\n]{1,20}?)\s*[\]】)）]?\s*(?<![0-9])[:：]\s*(.*)$")
 _BRACKETED_TIME = re.compile(r"^\s*[\[【(（]\s*[^\]】)）]{0,30}[\]】)）]\s*")
 _SENTENCE = re.compile(r"[，,。？?！!；;]")
 _MAX_LINES = 400
+# A speaker label in the middle of a line ("…可以吗？ 买家：不行"): the paste lost its line breaks.
+_INLINE_LABEL = re.compile(r"(?<=[\s。？！?!，,])(?=(?:我|商家|卖家|賣家|客服|店家|买家|買家|顾客|顧客|me|seller|buyer|customer)\s*[:：])", re.I)
+# A name and a time opening a line that goes on with what was said ("买家小王 2024-11-02 14:31 好的").
+_HEADER_THEN_TEXT = re.compile(r"^(.{0,24}?\s*(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}/\d{1,2})?\s*"
+                               r"(?:上午|下午|晚上|凌晨|中午)?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?)\s+(\S.*)$", re.I)
 
 
 def _speaker_of(name: str) -> str | None:
@@ -72,20 +77,26 @@ def buyer_words(text: str) -> str:
     lines = text.splitlines()[-_MAX_LINES:] if text.count("\n") > _MAX_LINES else text.splitlines()
     turns: list[tuple[str | None, list[str]]] = []
     structured = False
-    for raw in lines:
+    pieces = [piece for raw in lines for piece in _INLINE_LABEL.split(raw)]
+    for raw in pieces:
         line = _SPACES.sub(" ", _INVISIBLE.sub("", raw)).strip()   # the buyer's own characters, kept
         if not clean(line):
             continue
-        speaker = _header(line)
-        if speaker is not None:
-            structured = True
-            turns.append((speaker, []))
+        opened = _HEADER_THEN_TEXT.match(line)
+        if opened and _TIMESTAMP.split(opened.group(1), maxsplit=1)[0].strip(" -—·•[]【】()（）") and not _LABEL.match(line):
+            structured = True      # a name, a time, then what was said
+            turns.append((_header(opened.group(1)) or BUYER, [opened.group(2)]))
             continue
         labelled = _labelled(line)
         if labelled is not None:
             structured = True
             speaker, said = labelled
             turns.append((speaker, [said] if said.strip() else []))
+            continue
+        speaker = _header(line)
+        if speaker is not None:
+            structured = True
+            turns.append((speaker, []))
             continue
         if not turns:
             turns.append((None, []))
@@ -99,4 +110,8 @@ def buyer_words(text: str) -> str:
                 break
             continue
         chosen.append(said)
-    return "\n".join(line for said in reversed(chosen) for line in said)
+    words = "\n".join(line for said in reversed(chosen) for line in said)
+    if words:
+        return words
+    # a header-like line with nothing else (e.g. "14:31 好的"): read the paste as it is
+    return "\n".join(_SPACES.sub(" ", _INVISIBLE.sub("", raw)).strip() for raw in pieces if clean(raw))
