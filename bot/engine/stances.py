@@ -72,6 +72,8 @@ class StanceSettings:
     question_points: float = 1.5    # a question mark or question word, for asks
     amount_points: float = 1.5      # a refund/deduction figure, for counter_offer
     tracking_points: float = 3.0    # a tracking number, for already_done
+    decisive_points: float = 2.5    # cue points that state a done action or a threat outright
+    agree_points: float = 1.5       # cue points of agreement that keep a question an agreement
     threshold: float = 0.5          # below this confidence the reading is not `sure`
     # confidence = sigmoid(w · (logit of the top probability, share of n-grams seen in training,
     # cue points of the best stance capped at 1, 1)), fitted on 5-fold cross-validation
@@ -135,6 +137,25 @@ _DATE = re.compile(
     re.I)
 
 
+# The classifier's n-grams drop English stop words; these carry the stance of a short answer.
+_FORM_WORDS = re.compile(r"\b(no|not|don't|dont|won't|can't|never|yes|yeah|yep|ok|okay|when|where|how|what|which|who|why|"
+                         r"already|i|you|your|me|but|if|instead|just|please)\b")
+
+
+def stance_features(normalised: str) -> list[str]:
+    """The classifier's character n-grams and word features, plus the form of the answer: a
+    question or exclamation mark, English form words, how long it is."""
+    out = features(normalised)
+    out.extend("f:" + w for w in _FORM_WORDS.findall(normalised))
+    if "?" in normalised:
+        out.append("f:?")
+    if "!" in normalised:
+        out.append("f:!")
+    length = len(normalised)
+    out.append("f:len<4" if length < 4 else "f:len<12" if length < 12 else "f:len<40" if length < 40 else "f:long")
+    return list(dict.fromkeys(out))
+
+
 def _readable(text: str) -> bool:
     """Something a person wrote: enough letters, Han, digits, punctuation or emoji, not binary noise."""
     if not text.strip():
@@ -194,7 +215,7 @@ class StanceReader:
         counts = {sid: Counter() for sid in STANCES}
         for sid in STANCES:
             for text in examples.get(sid, ()):
-                counts[sid].update(list(dict.fromkeys(features(buyer_words(text) or text))))
+                counts[sid].update(stance_features(normalise(buyer_words(text) or text)))
         vocabulary = set().union(*counts.values())
         self._vocabulary = frozenset(vocabulary)
         size = len(vocabulary) + 1
@@ -241,7 +262,7 @@ class StanceReader:
 
     def _score(self, normalised: str, slots: dict[str, object]) -> _Scores:
         settings = self.settings
-        feats = list(dict.fromkeys(features(normalised)))
+        feats = stance_features(normalised)
         known = [f for f in feats if f in self._vocabulary]
         if known:
             logliks = [t / len(known) for t in map(sum, zip(*[self._rows[f] for f in known]))]
@@ -251,6 +272,14 @@ class StanceReader:
         structural = dict.fromkeys(STANCES, 0.0)
         if _QUESTION.search(normalised):
             structural["asks"] += settings.question_points
+            # the rules of the module docstring: a question beside a done action or an agreement
+            # does not make the answer a question
+            if points.get("already_done", 0.0) >= settings.decisive_points:
+                structural["already_done"] += settings.question_points
+            elif points.get("agrees", 0.0) >= settings.agree_points and not points.get("refuses") and not points.get("upset"):
+                structural["agrees"] += settings.question_points
+        if points.get("escalates", 0.0) >= settings.decisive_points:
+            structural["escalates"] += settings.cue_weight * points.get("upset", 0.0)   # a threat beats anger
         if "amount" in slots:
             structural["counter_offer"] += settings.amount_points
         if "tracking_number" in slots:
