@@ -117,13 +117,15 @@ class CueTable:
 
 # ---- structural hints ---------------------------------------------------------------------------
 _QUESTION = re.compile(r"[?？]|吗|呢\s*$|怎么|什么时候|多久|哪里|哪个|几天|\b(?:how|when|where|what|which|who|why|do i|can you|is the|is it)\b")
-# Details come only from the slot extractor; this adds figures written without 元/块 ("退我80就行",
-# "最多扣10", "至少50", "make it 100").
-_BARE_AMOUNT = re.compile(
-    r"(?:退(?:我|给我|款)?|扣(?:除|我)?|补偿?(?:我|给我)?|赔(?:我|偿)?|至少|最多|顶多|refund(?: me)?|deduct|make it|do|give me)\s*"
-    r"([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只天号月日点])", re.I)
-_DEDUCTION_BEFORE = re.compile(r"(扣除?|少退|减|deduct|off)\s*(?:我)?\s*$|最多扣\s*$", re.I)
-_DEDUCTION_AFTER = re.compile(r"^\s*(?:元|块钱?|块|yuan|rmb)?\s*(?:off|运费)", re.I)
+# Money figures in an answer: "退我80就行", "最多扣10", "至少五十块", "make it 100", "80 bucks".
+_FIGURE = re.compile(r"(?<![0-9a-z.])([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9]|\.[0-9])|([零一二两三四五六七八九十百千]+)(?=\s*(?:块|元|塊)|$|[吧呢啊,，。!！?？\s])")
+_MONEY_BEFORE = re.compile(r"(?:退|扣|补|赔|偿|至少|最少|最多|顶多|只能|¥|￥|rmb|cny|refund|deduct|back|make it|do|give me|take|at least|at most|only|off|\$|个|點|点)\s*(?:我|给我|了|掉|个|款)?\s*$", re.I)
+_MONEY_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan|rmb|cny|bucks|dollars|back|off|吧|就行|就好|就可以|可以|行|我就|and)", re.I)
+_NOT_MONEY_AFTER = re.compile(r"^\s*(?:%|％|件|个|個|双|雙|条|條|只|天|号|號|月|日|点|點|小时|分钟|次|days?|hours?|pcs|items?|[:：/-][0-9])", re.I)
+_REJECTED_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan)?\s*(?:太少|太多|不行|不可以|不接受|不同意|也太|is too|too|not enough|won't|no way)", re.I)
+_REJECTED_BEFORE = re.compile(r"(?:不同意扣|不接受扣|不要扣|not|instead of|rather than|而不是)\s*(?:扣|退)?\s*$", re.I)
+_DEDUCTION_BEFORE = re.compile(r"(?:扣除?|少退|减|deduct|minus|take|knock)\s*(?:我|掉|了|个|only|just)?\s*(?:¥|￥|rmb)?\s*$|最多扣\s*$", re.I)
+_DEDUCTION_AFTER = re.compile(r"^\s*(?:元|块钱?|块|塊|yuan|rmb)?\s*(?:off|运费|的运费)", re.I)
 _NEGATED = re.compile(r"(不要|不需要|不想|不用|不|没|别|no|not|don't|dont|never)\s*$")
 _DATE = re.compile(
     r"大后天|大後天|后天|後天|明天|明早|今天|今晚|昨天|前天|下(?:个)?(?:周|週|星期|礼拜|禮拜)[一二三四五六日天]?|"
@@ -166,6 +168,30 @@ def _readable(text: str) -> bool:
     if good / len(sample) < 0.7:
         return False
     return any(ch.isalnum() or ch in "?？" or ord(ch) >= 0x2000 for ch in sample)
+
+
+def _money_figure(normalised: str, tracking: object = None) -> tuple[float, str] | None:
+    """The figure the buyer proposes or accepts, and whether it is a refund or a deduction: the first
+    figure with a money word around it that the buyer does not turn down ("50太少了，80吧" -> 80)."""
+    candidates: list[tuple[bool, float, str]] = []   # (turned down, value, kind)
+    for match in _FIGURE.finditer(normalised):
+        token = match.group(1) or match.group(2)
+        begin, end = match.span()
+        before, after = normalised[max(0, begin - 8): begin], normalised[end: end + 8]
+        if _NOT_MONEY_AFTER.match(after) or (tracking and token in str(tracking)):
+            continue
+        if not (_MONEY_BEFORE.search(before) or _MONEY_AFTER.match(after)):
+            continue
+        value = parse_number(token)
+        if not value or value <= 0 or value > 1_000_000:
+            continue
+        turned_down = bool(_REJECTED_AFTER.match(after) or _REJECTED_BEFORE.search(before))
+        kind = "deduction" if _DEDUCTION_BEFORE.search(before) or _DEDUCTION_AFTER.match(after) else "refund"
+        candidates.append((turned_down, round(value, 2), kind))
+    if not candidates:
+        return None
+    accepted = [c for c in candidates if not c[0]] or candidates
+    return accepted[0][1], accepted[0][2]
 
 
 def _sigmoid(x: float) -> float:
@@ -306,19 +332,12 @@ class StanceReader:
     # ---- details --------------------------------------------------------------------------------
     def _extract(self, words: str, normalised: str) -> dict[str, object]:
         found, kind = self._slots.extract_details(words)
-        slots: dict[str, object] = {k: found[k] for k in ("amount", "tracking_number", "carrier") if k in found}
-        if "amount" in slots:
-            slots["amount_kind"] = kind or "refund"
-        else:
-            match = _BARE_AMOUNT.search(normalised)
-            if match:
-                value = parse_number(match.group(1))
-                if value and 0 < value <= 1_000_000:
-                    slots["amount"] = round(value, 2)
-                    before = normalised[max(0, match.start(1) - 8): match.start(1)]
-                    after = normalised[match.end(1): match.end(1) + 6]
-                    deduction = _DEDUCTION_BEFORE.search(before) or _DEDUCTION_AFTER.search(after)
-                    slots["amount_kind"] = "deduction" if deduction else "refund"
+        slots: dict[str, object] = {k: found[k] for k in ("tracking_number", "carrier") if k in found}
+        figure = _money_figure(normalised, slots.get("tracking_number"))
+        if figure is not None:
+            slots["amount"], slots["amount_kind"] = figure
+        elif "amount" in found:
+            slots["amount"], slots["amount_kind"] = found["amount"], kind or "refund"
         date = _DATE.search(clean(words))
         if date:
             slots["date"] = date.group().strip()
