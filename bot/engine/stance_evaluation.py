@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.engine.evaluation import folds
+from bot.engine.evaluation import expected_calibration_error, folds
 from bot.engine.stances import STANCES, StanceReader
 
 
@@ -71,6 +71,12 @@ class StanceFigures:
         out = [f"{name}: accuracy {self.accuracy:.1%} of {self.total}; unsure {self.unsure / max(1, self.total):.1%}; "
                f"accuracy among sure {self.sure_right / max(1, self.total - self.unsure):.1%}; "
                f"confident errors (sure but wrong) {self.confident_wrong}"]
+        bands = []
+        for lo, hi in ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+            band = [ok for c, ok in self.rows if lo <= c < hi]
+            if band:
+                bands.append(f"[{lo:.1f},{min(hi, 1.0):.1f}) {sum(band) / len(band):.0%} right of {len(band)}")
+        out.append(f"  calibration: ECE {expected_calibration_error(self.rows):.3f}; " + "; ".join(bands))
         for sid, (tp, predicted, gold) in self.per_stance.items():
             if gold or predicted:
                 out.append(f"  {sid:14s} precision {tp / predicted if predicted else 0:.1%}  recall {tp / gold if gold else 0:.1%}  (n={gold})")

@@ -74,11 +74,11 @@ class StanceSettings:
     tracking_points: float = 3.0    # a tracking number, for already_done
     decisive_points: float = 2.5    # cue points that state a done action or a threat outright
     agree_points: float = 1.5       # cue points of agreement that keep a question an agreement
-    threshold: float = 0.5          # below this confidence the reading is not `sure`
+    threshold: float = 0.6          # below this confidence the reading is not `sure`
     # confidence = sigmoid(w · (logit of the top probability, share of n-grams seen in training,
     # cue points of the best stance capped at 1, 1)), fitted on 5-fold cross-validation
     # (benchmarks/stance_accuracy.py --fit).
-    calibration: tuple[float, float, float, float] = (0.6, 1.0, 0.5, -0.6)
+    calibration: tuple[float, float, float, float] = (0.596, -0.189, 0.987, 0.135)
 
 
 # ---- cue phrases ------------------------------------------------------------------------------
