@@ -1,0 +1,371 @@
+"""Reading a buyer's answer to the merchant's offer: which stance it takes, and what it states.
+
+The merchant pastes what the buyer answered ("好的", "退我80就行", "我要投诉你们", or a whole chat
+with the merchant's own lines and name/time headers). `StanceReader.read()` finds the buyer's words
+(bot/engine/buyer_turns.py), scores each stance with naive Bayes over the scenario classifier's
+character n-grams (`bot.engine.classifier.features`) plus weighted cue phrases and a few structural
+hints, and calibrates the top probability into a confidence: below the threshold the reading is not
+`sure` and the bot asks the merchant with buttons. Training data is YAML beside the scenario
+examples: bot/data/stances/examples.yaml (stance -> buyer messages) and cues.yaml (cue phrases per
+stance, and tables for the question topic, the done kind and what the buyer wants instead).
+
+Rules where two stances meet (the examples are labelled the same way):
+
+- **agrees + a question** ("好的，那什么时候退款？") is `agrees`; the question's `topic` is set.
+- **a done action + a question** ("我已经寄了，什么时候退款？") is `already_done`: what the buyer did
+  changes the case (the merchant checks the parcel or the request), the question is answered on
+  the way; `topic` is set beside `done`.
+- **agreeing with a condition** ("行，但是退我80") is `counter_offer`: the bottom line is the new figure.
+- **a threat beside insults** ("骗子，我要投诉") is `escalates`; insults alone are `upset`;
+  a plain no without anger or threat is `refuses`.
+- **done kind**: a tracking number (or "新单号") given → `tracking`; cancelling or withdrawing the
+  request → `cancelled`; otherwise having sent the goods → `shipped`.
+- `wants` is what the buyer asks for instead of the offer, named in the words ("全额退款", "换一个",
+  "补发", "东西我留着"), or `partial_refund` for a counter-offer that names a refund figure; a
+  negated want ("不要换货") is not one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.engine.buyer_turns import buyer_words
+from bot.engine.catalogue import Catalogue, default_catalogue
+from bot.engine.classifier import features
+from bot.engine.normalise import clean, normalise
+from bot.engine.numerals import parse_number
+from bot.engine.slots import SlotExtractor
+from bot.resources import data_dir
+
+STANCES = ("agrees", "refuses", "counter_offer", "asks", "already_done", "upset", "escalates", "unclear")
+QUESTION_TOPICS = ("refund_when", "how_cancel", "where_send", "how_claim", "other")
+DONE_KINDS = ("cancelled", "shipped", "tracking")   # cancelled the request / (re)shipped the goods / gave a new tracking number
+WANTS = ("full_refund", "partial_refund", "exchange", "resend", "keep_item")
+UNCLEAR = "unclear"
+MAX_TEXT_CHARS = 300          # the buyer's words a reading is based on (the latest ones)
+
+
+@dataclass(frozen=True)
+class BuyerReading:
+    stance: str                                  # one of STANCES
+    confidence: float                            # 0..1, calibrated: share of readings at this confidence that are right
+    alternatives: tuple[tuple[str, float], ...]  # next stances, best first (up to 3)
+    sure: bool                                   # confidence >= the reader's threshold; when False the bot asks
+    slots: dict[str, object]                     # amount, amount_kind, tracking_number, carrier, date, wants — when stated
+    topic: str | None = None                     # for asks (and agrees/already_done + a question): one of QUESTION_TOPICS
+    done: str | None = None                      # for already_done: one of DONE_KINDS
+    text: str = ""                               # the buyer's own words the reading is based on, ≤ 300 chars
+
+
+@dataclass(frozen=True)
+class StanceSettings:
+    alpha: float = 0.1              # naive Bayes: additive smoothing
+    temperature: float = 4.0        # naive Bayes: sharpness over the mean per-n-gram log-likelihood
+    cue_weight: float = 1.5         # one cue point, in the same space
+    question_points: float = 1.5    # a question mark or question word, for asks
+    amount_points: float = 1.5      # a refund/deduction figure, for counter_offer
+    tracking_points: float = 3.0    # a tracking number, for already_done
+    decisive_points: float = 2.5    # cue points that state a done action or a threat outright
+    agree_points: float = 1.5       # cue points of agreement that keep a question an agreement
+    threshold: float = 0.6          # below this confidence the reading is not `sure`
+    # confidence = sigmoid(w · (logit of the top probability, share of n-grams seen in training,
+    # cue points of the best stance capped at 1, 1)), fitted on 5-fold cross-validation
+    # (benchmarks/stance_accuracy.py --fit).
+    calibration: tuple[float, float, float, float] = (0.596, -0.189, 0.987, 0.135)
+
+
+# ---- cue phrases ------------------------------------------------------------------------------
+class CueTable:
+    """Weighted phrases per label; one alternation, longest phrase first, so a phrase inside a longer
+    matched one does not count. Latin phrases match whole words only."""
+
+    def __init__(self, table: dict[str, dict[str, float]]):
+        self._owner: dict[str, tuple[str, float]] = {}
+        for label, phrases in table.items():
+            for phrase, weight in (phrases or {}).items():
+                phrase = normalise(str(phrase))
+                if phrase:
+                    self._owner[phrase] = (label, float(weight))
+        ordered = sorted(self._owner, key=lambda p: (-len(p), p))
+        parts = [rf"(?<![a-z']){re.escape(p)}(?![a-z'])" if p[-1].isascii() and p[-1].isalpha() else re.escape(p)
+                 for p in ordered]
+        self._pattern = re.compile("|".join(parts)) if parts else None
+
+    def matches(self, normalised: str):
+        """(label, weight, start) of every cue found."""
+        if self._pattern is None:
+            return []
+        return [(*self._owner[m.group()], m.start()) for m in self._pattern.finditer(normalised)]
+
+    def points(self, normalised: str) -> dict[str, float]:
+        points: dict[str, float] = {}
+        for label, weight, _start in self.matches(normalised):
+            points[label] = points.get(label, 0.0) + weight
+        return points
+
+    def best(self, normalised: str) -> str | None:
+        points = self.points(normalised)
+        return max(points, key=lambda k: (points[k], k)) if points else None
+
+
+# ---- structural hints ---------------------------------------------------------------------------
+_QUESTION = re.compile(r"[?？]|吗|呢\s*$|怎么|什么时候|多久|哪里|哪个|几天|\b(?:how|when|where|what|which|who|why|do i|can you|is the|is it)\b")
+# Money figures in an answer: "退我80就行", "最多扣10", "至少五十块", "make it 100", "80 bucks".
+_FIGURE = re.compile(r"(?<![0-9a-z.])([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9]|\.[0-9])|([零一二两三四五六七八九十百千]+)(?=\s*(?:块|元|塊)|$|[吧呢啊,，。!！?？\s])")
+_MONEY_BEFORE = re.compile(r"(?:退|扣|补|赔|偿|至少|最少|最多|顶多|只能|¥|￥|rmb|cny|refund|deduct|back|make it|do|give me|take|at least|at most|only|off|\$|个|點|点)\s*(?:我|给我|了|掉|个|款)?\s*$", re.I)
+_MONEY_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan|rmb|cny|bucks|dollars|back|off|吧|就行|就好|就可以|可以|行|我就|and)", re.I)
+_NOT_MONEY_AFTER = re.compile(r"^\s*(?:%|％|件|个|個|双|雙|条|條|只|天|号|號|月|日|点|點|小时|分钟|次|days?|hours?|pcs|items?|[:：/-][0-9])", re.I)
+_REJECTED_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan)?\s*(?:太少|太多|不行|不可以|不接受|不同意|也太|is too|too|not enough|won't|no way)", re.I)
+_REJECTED_BEFORE = re.compile(r"(?:不同意扣|不接受扣|不要扣|not|instead of|rather than|而不是)\s*(?:扣|退)?\s*$", re.I)
+_DEDUCTION_BEFORE = re.compile(r"(?:扣除?|少退|减|deduct|minus|take|knock)\s*(?:我|掉|了|个|only|just)?\s*(?:¥|￥|rmb)?\s*$|最多扣\s*$", re.I)
+_DEDUCTION_AFTER = re.compile(r"^\s*(?:元|块钱?|块|塊|yuan|rmb)?\s*(?:off|运费|的运费)", re.I)
+_NEGATED = re.compile(r"(不要|不需要|不想|不用|不|没|别|no|not|don't|dont|never)\s*$")
+_DATE = re.compile(
+    r"大后天|大後天|后天|後天|明天|明早|今天|今晚|昨天|前天|下(?:个)?(?:周|週|星期|礼拜|禮拜)[一二三四五六日天]?|"
+    r"(?:周|週|星期|礼拜|禮拜)[一二三四五六日天]|[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号號]|"
+    r"[0-9]{1,2}\s*[号號]|[0-9一二三四五六七八九十两兩]+\s*(?:个)?(?:天|個工作天|个工作日|個工作日|工作日)(?:内|內|之内|之內)?|"
+    r"\b(?:tomorrow|today|tonight|yesterday|next (?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* [0-9]{1,2}(?:st|nd|rd|th)?|"
+    r"[0-9]{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|"
+    r"(?:in|within) [0-9a-z]+ (?:business |working )?days?)\b",
+    re.I)
+
+
+# The classifier's n-grams drop English stop words; these carry the stance of a short answer.
+_FORM_WORDS = re.compile(r"\b(no|not|don't|dont|won't|can't|never|yes|yeah|yep|ok|okay|when|where|how|what|which|who|why|"
+                         r"already|i|you|your|me|but|if|instead|just|please)\b")
+
+
+def stance_features(normalised: str) -> list[str]:
+    """The classifier's character n-grams and word features, plus the form of the answer: a
+    question or exclamation mark, English form words, how long it is."""
+    out = features(normalised)
+    out.extend("f:" + w for w in _FORM_WORDS.findall(normalised))
+    if "?" in normalised:
+        out.append("f:?")
+    if "!" in normalised:
+        out.append("f:!")
+    length = len(normalised)
+    out.append("f:len<4" if length < 4 else "f:len<12" if length < 12 else "f:len<40" if length < 40 else "f:long")
+    return list(dict.fromkeys(out))
+
+
+def _readable(text: str) -> bool:
+    """Something a person wrote: enough letters, Han, digits, punctuation or emoji, not binary noise."""
+    if not text.strip():
+        return False
+    sample = text[:2000]
+    good = sum(ch.isalnum() or ch.isspace() or ch in "?？!！。，,.、~～…:：;；'\"()（）-—/" or ord(ch) >= 0x1F000
+               for ch in sample if ch != "\ufffd")
+    if good / len(sample) < 0.7:
+        return False
+    return any(ch.isalnum() or ch in "?？" or ord(ch) >= 0x2000 for ch in sample)
+
+
+def _money_figure(normalised: str, tracking: object = None) -> tuple[float, str] | None:
+    """The figure the buyer proposes or accepts, and whether it is a refund or a deduction: the first
+    figure with a money word around it that the buyer does not turn down ("50太少了，80吧" -> 80)."""
+    candidates: list[tuple[bool, float, str]] = []   # (turned down, value, kind)
+    for match in _FIGURE.finditer(normalised):
+        token = match.group(1) or match.group(2)
+        begin, end = match.span()
+        before, after = normalised[max(0, begin - 8): begin], normalised[end: end + 8]
+        if _NOT_MONEY_AFTER.match(after) or (tracking and token in str(tracking)):
+            continue
+        if not (_MONEY_BEFORE.search(before) or _MONEY_AFTER.match(after)):
+            continue
+        value = parse_number(token)
+        if not value or value <= 0 or value > 1_000_000:
+            continue
+        turned_down = bool(_REJECTED_AFTER.match(after) or _REJECTED_BEFORE.search(before))
+        kind = "deduction" if _DEDUCTION_BEFORE.search(before) or _DEDUCTION_AFTER.match(after) else "refund"
+        candidates.append((turned_down, round(value, 2), kind))
+    if not candidates:
+        return None
+    accepted = [c for c in candidates if not c[0]] or candidates
+    return accepted[0][1], accepted[0][2]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def stances_dir() -> Path:
+    return data_dir() / "stances"
+
+
+def load_examples(directory: Path | None = None) -> dict[str, tuple[str, ...]]:
+    raw = yaml.safe_load((Path(directory or stances_dir()) / "examples.yaml").read_text(encoding="utf-8")) or {}
+    return {sid: tuple(dict.fromkeys(str(t) for t in raw.get(sid) or ())) for sid in STANCES}
+
+
+def load_cues(directory: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
+    raw = yaml.safe_load((Path(directory or stances_dir()) / "cues.yaml").read_text(encoding="utf-8")) or {}
+    return {name: raw.get(name) or {} for name in ("stances", "topics", "done", "wants")}
+
+
+@dataclass(frozen=True)
+class _Scores:
+    probs: tuple[tuple[str, float], ...]   # best first
+    known_share: float
+    cue_points: dict[str, float]
+
+    def calibration_inputs(self) -> tuple[float, float, float, float]:
+        best, p = self.probs[0]
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        return (math.log(p / (1 - p)), self.known_share, min(self.cue_points.get(best, 0.0), 3.0) / 3.0, 1.0)
+
+
+class StanceReader:
+    def __init__(self, catalogue: Catalogue | None = None, examples_dir: Path | str | None = None,
+                 settings: StanceSettings | None = None, examples: dict[str, tuple[str, ...]] | None = None):
+        self.settings = settings or StanceSettings()
+        self._slots = SlotExtractor(catalogue or default_catalogue())
+        directory = Path(examples_dir) if examples_dir is not None else stances_dir()
+        cues = load_cues(directory)
+        self._stance_cues = CueTable(cues["stances"])
+        self._topic_cues = CueTable(cues["topics"])
+        self._done_cues = CueTable(cues["done"])
+        self._want_cues = CueTable(cues["wants"])
+        self._train(examples if examples is not None else load_examples(directory))
+
+    def _train(self, examples: dict[str, tuple[str, ...]]) -> None:
+        counts = {sid: Counter() for sid in STANCES}
+        for sid in STANCES:
+            for text in examples.get(sid, ()):
+                counts[sid].update(stance_features(normalise(buyer_words(text) or text)))
+        vocabulary = set().union(*counts.values())
+        self._vocabulary = frozenset(vocabulary)
+        size = len(vocabulary) + 1
+        alpha = self.settings.alpha
+        unseen = {}
+        rows: dict[str, list[float]] = {f: [] for f in vocabulary}
+        for sid in STANCES:
+            total = sum(counts[sid].values()) + alpha * size
+            unseen[sid] = math.log(alpha / total)
+            for f in vocabulary:
+                rows[f].append(math.log((counts[sid][f] + alpha) / total))
+        self._rows = {f: tuple(v) for f, v in rows.items()}
+
+    # ---- reading --------------------------------------------------------------------------------
+    def read(self, text: str) -> BuyerReading:
+        if not isinstance(text, str) or not _readable(text):
+            return BuyerReading(UNCLEAR, 0.0, (), False, {}, text="")
+        words = buyer_words(text)
+        if len(words) > MAX_TEXT_CHARS:
+            words = words[-MAX_TEXT_CHARS:].lstrip()
+        if not words or not _readable(words):
+            return BuyerReading(UNCLEAR, 0.0, (), False, {}, text=words[:MAX_TEXT_CHARS])
+        normalised = normalise(words)
+        slots = self._extract(words, normalised)
+        scores = self._score(normalised, slots)
+        stance = scores.probs[0][0]
+        confidence = self.calibrated(scores)
+        top = scores.probs[0][1]
+        rest_scale = (1 - confidence) / (1 - top) if top < 1 else 0.0
+        alternatives = tuple((sid, round(min(p * rest_scale, confidence), 4)) for sid, p in scores.probs[1:4])
+        question = bool(_QUESTION.search(normalised))
+        topic = done = None
+        if stance == "asks" or (stance in ("agrees", "already_done") and question):
+            topic = self._topic_cues.best(normalised) or ("other" if stance == "asks" else None)
+        if stance == "already_done":
+            done = self._done_kind(normalised, slots)
+        wants = self._wants(normalised, stance, slots)
+        if wants:
+            slots["wants"] = wants
+        if stance not in ("counter_offer", "agrees", "refuses") and slots.get("amount") is None:
+            slots.pop("amount_kind", None)
+        return BuyerReading(stance, round(confidence, 4), alternatives, confidence >= self.settings.threshold,
+                            slots, topic, done, words)
+
+    def _score(self, normalised: str, slots: dict[str, object]) -> _Scores:
+        settings = self.settings
+        feats = stance_features(normalised)
+        known = [f for f in feats if f in self._vocabulary]
+        if known:
+            logliks = [t / len(known) for t in map(sum, zip(*[self._rows[f] for f in known]))]
+        else:
+            logliks = [0.0] * len(STANCES)
+        points = self._stance_cues.points(normalised)
+        structural = dict.fromkeys(STANCES, 0.0)
+        if _QUESTION.search(normalised):
+            structural["asks"] += settings.question_points
+            # the rules of the module docstring: a question beside a done action or an agreement
+            # does not make the answer a question
+            if points.get("already_done", 0.0) >= settings.decisive_points:
+                structural["already_done"] += settings.question_points
+            elif points.get("agrees", 0.0) >= settings.agree_points and not points.get("refuses") and not points.get("upset"):
+                structural["agrees"] += settings.question_points
+        if points.get("escalates", 0.0) >= settings.decisive_points:
+            structural["escalates"] += settings.cue_weight * points.get("upset", 0.0)   # a threat beats anger
+        if "amount" in slots:
+            structural["counter_offer"] += settings.amount_points
+        if "tracking_number" in slots:
+            structural["already_done"] += settings.tracking_points
+        if not known and not points:
+            structural[UNCLEAR] += 3.0
+        scores = {sid: settings.temperature * ll + settings.cue_weight * points.get(sid, 0.0) + structural[sid]
+                  for sid, ll in zip(STANCES, logliks)}
+        top = max(scores.values())
+        exp = {sid: math.exp(s - top) for sid, s in scores.items()}
+        total = sum(exp.values())
+        probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=lambda p: (-p[1], STANCES.index(p[0]))))
+        return _Scores(probs, len(known) / len(feats) if feats else 0.0, points)
+
+    def calibrated(self, scores: _Scores) -> float:
+        return _sigmoid(sum(w * x for w, x in zip(self.settings.calibration, scores.calibration_inputs())))
+
+    def raw_scores(self, text: str) -> _Scores:
+        """The uncalibrated reading (for fitting the calibration)."""
+        words = buyer_words(text)[-MAX_TEXT_CHARS:] if _readable(text) else ""
+        normalised = normalise(words)
+        return self._score(normalised, self._extract(words, normalised))
+
+    # ---- details --------------------------------------------------------------------------------
+    def _extract(self, words: str, normalised: str) -> dict[str, object]:
+        found, kind = self._slots.extract_details(words)
+        slots: dict[str, object] = {k: found[k] for k in ("tracking_number", "carrier") if k in found}
+        figure = _money_figure(normalised, slots.get("tracking_number"))
+        if figure is not None:
+            slots["amount"], slots["amount_kind"] = figure
+        elif "amount" in found:
+            slots["amount"], slots["amount_kind"] = found["amount"], kind or "refund"
+        date = _DATE.search(clean(words))
+        if date:
+            slots["date"] = date.group().strip()
+        return slots
+
+    def _done_kind(self, normalised: str, slots: dict[str, object]) -> str:
+        points = self._done_cues.points(normalised)
+        if "tracking_number" in slots or points.get("tracking", 0.0) >= 2.5:
+            return "tracking"
+        if points.get("cancelled", 0.0) > 0:
+            return "cancelled"
+        return "shipped"
+
+    def _wants(self, normalised: str, stance: str, slots: dict[str, object]) -> str | None:
+        if stance not in ("refuses", "counter_offer", "upset", "escalates"):
+            return None
+        points: dict[str, float] = {}
+        for label, weight, start in self._want_cues.matches(normalised):
+            if _NEGATED.search(normalised[max(0, start - 4): start]):
+                continue
+            points[label] = points.get(label, 0.0) + weight
+        if points:
+            return max(points, key=lambda k: (points[k], -WANTS.index(k)))
+        if stance == "counter_offer" and slots.get("amount") is not None:
+            return "partial_refund"
+        return None
+
+
+@lru_cache(maxsize=1)
+def default_stance_reader() -> StanceReader:
+    return StanceReader()
