@@ -135,6 +135,42 @@ def _print_report(engine, result: dict, locale: str) -> None:
             print(f"\n(to read, not to send — the letter goes to the carrier in Simplified Chinese)\n{draft['reading']}")
 
 
+def cmd_reply(args: argparse.Namespace) -> int:
+    from bot.engine.reply_report import reply_report
+
+    engine = _engine()
+    settings = _checked(lambda: MerchantSettings(shop=args.shop, signature=args.sign, tone=args.tone))
+    locale = args.locale if args.locale or args.pack else DEFAULT_LOCALE
+    kind = "deduction" if args.deduction else "refund"
+
+    def report(text: str) -> dict:
+        return reply_report(engine, text, args.scenario, remedy=args.remedy, amount=args.amount, amount_kind=kind,
+                            limit=args.limit, locale=locale, pack_dir=args.pack, settings=settings,
+                            description=args.description)
+
+    _checked(lambda: reply_report(engine, "好的", args.scenario, remedy=args.remedy, locale=locale, pack_dir=args.pack))
+    if args.text is None:
+        return _json_lines(report, sys.stdout)
+    result = _checked(lambda: report(args.text))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    catalogue = engine.catalogue
+    shown = locale or DEFAULT_LOCALE
+    print(f"# the buyer: {result['stance']}  [confidence {result['confidence']:.2f}{'' if result['sure'] else ', unsure'}]")
+    if result["slots"]:
+        print("  " + " · ".join(f"{k}={v}" for k, v in result["slots"].items()))
+    step = result["next"]
+    print(f"next: {step['move']}" + (f" — {catalogue.remedy(step['remedy']).title[shown]}" if step["remedy"] else "")
+          + (f" ({step['amount']:g})" if step["amount"] is not None else ""))
+    for line in result["advice"]:
+        print(f"- {line}")
+    for draft in result["drafts"]:
+        print(f"\n## {draft['move']} → {draft['audience']}  [{draft['remedy']}]")
+        print(draft["text"])
+    return EXIT_OK
+
+
 def cmd_scenarios(args: argparse.Namespace) -> int:
     catalogue = _engine().catalogue
     locale = args.locale or DEFAULT_LOCALE
@@ -185,7 +221,15 @@ def cmd_packs_diff(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.conversation.terminal import run_chat
 
-    return run_chat(_engine(), locale=args.locale, shop=args.shop, signature=args.sign, phone=args.phone)
+    store = None
+    if args.db:
+        from bot.conversation.sqlite_store import SqliteStore, StoreError
+
+        try:
+            store = SqliteStore(Path(args.db).expanduser())
+        except StoreError as exc:
+            raise CommandError(str(exc)) from None
+    return run_chat(_engine(), locale=args.locale, shop=args.shop, signature=args.sign, phone=args.phone, store=store)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -208,6 +252,16 @@ def cmd_gallery(args: argparse.Namespace) -> int:
                                              shop=args.shop, signature=args.sign))
     print(summary)
     return EXIT_OK
+
+
+def _money_arg(text: str) -> float:
+    try:
+        value = float(text.strip().lstrip("¥￥"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an amount in yuan: {text!r}") from None
+    if not 0 < value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"an amount between 0 and 1000000 yuan, not {text!r}")
+    return value
 
 
 def _checked(call: Callable):
@@ -242,6 +296,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tone", choices=TONES, default="warm")
     p.set_defaults(func=cmd_draft)
 
+    p = sub.add_parser("reply", help="read the buyer's answer in a case and draft the next move")
+    p.add_argument("text", nargs="?", metavar="BUYER_TEXT", help="what the buyer answered; without it, one answer per line on stdin → JSON lines")
+    p.add_argument("--scenario", required=True, help="the case's scenario id (see `negobot scenarios`)")
+    p.add_argument("--remedy", help="the remedy offered so far (default: the scenario's recommended one)")
+    p.add_argument("--amount", type=_money_arg, help="the amount offered so far, in yuan")
+    p.add_argument("--deduction", action="store_true", help="--amount and --limit are deductions, not refund amounts")
+    p.add_argument("--limit", type=_money_arg, help="the most you will refund or concede in this case (for a deduction: the smallest deduction)")
+    p.add_argument("--description", help="the case as you described it, so the drafts name the item and what happened")
+    p.add_argument("--locale", choices=LOCALES, help=f"pack language (default {DEFAULT_LOCALE})")
+    p.add_argument("--pack", metavar="DIR", help="a merchant's own pack")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--shop", help="shop name the drafts use")
+    p.add_argument("--sign", help="signature the drafts end with")
+    p.add_argument("--tone", choices=TONES, default="warm")
+    p.set_defaults(func=cmd_reply)
+
     p = sub.add_parser("scenarios", help="list scenarios and their remedies")
     p.add_argument("--locale", choices=LOCALES)
     p.add_argument("--json", action="store_true")
@@ -265,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shop")
     p.add_argument("--sign")
     p.add_argument("--phone", help="the contact phone carrier letters give (as /phone)")
+    p.add_argument("--db", help="keep cases, their history and reminders in this SQLite file (default: in memory, gone when the chat ends)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("run", help="run the Telegram bot")

@@ -16,16 +16,17 @@ from bot.engine.stances import BuyerReading
 from bot.i18n import N_, translator
 
 MAX_ANSWER_CHARS = 5000
-STANCE_LABELS = {
+STANCE_LABELS = {        # read as "the buyer …"
     "agrees": N_("agrees"),
     "refuses": N_("refuses"),
-    "counter_offer": N_("counter-offer"),
+    "counter_offer": N_("makes a counter-offer"),
     "asks": N_("asks a question"),
     "already_done": N_("says it's done"),
-    "upset": N_("upset"),
-    "escalates": N_("going to the platform"),
-    "unclear": N_("unclear"),
+    "upset": N_("is upset"),
+    "escalates": N_("is going to the platform"),
+    "unclear": N_("is unclear"),
 }
+STATEMENT_LABEL = N_("Statement for the platform's intervention (举证说明)")
 _MOVE_LABELS = {
     "confirm": N_("Confirm the agreement"),
     "offer": N_("Next offer"),
@@ -38,8 +39,9 @@ _MOVE_LABELS = {
     "consider": N_("Say you'll check and come back"),
     "nudge": N_("Follow up"),
 }
-ANSWER_PREFIXES = ("买家说：", "买家说:", "买家说", "买家：", "买家:", "買家說：", "買家說:", "買家說", "買家：", "買家:",
-                   "buyer said:", "buyer says:", "buyer:")
+# "买家：…" marks the buyer's own words; "买家说衣服开线…" (no colon) is the merchant describing a case.
+ANSWER_PREFIXES = ("买家说：", "买家说:", "买家回复：", "买家回复:", "买家：", "买家:", "買家說：", "買家說:", "買家回覆：", "買家：", "買家:",
+                   "buyer said:", "buyer says:", "buyer replied:", "buyer:")
 
 
 def answer_prefix(text: str) -> str | None:
@@ -138,7 +140,7 @@ class AnswerFlow:
             lines.append(_("Sorry, that draft could not be written. The team has been told; try another remedy or language."))
             return Reply(title=head, text="\n".join(lines), buttons=self._answer_buttons(profile, case, step, None), replace=replace)
         shown = next((d for d in drafts if d.audience == audience), drafts[0])
-        lines += ["", f"▸ {_(self.AUDIENCE_LABELS[shown.audience])}"]
+        lines += ["", f"▸ {self._audience_label(profile, step, shown.audience)}"]
         if step.move == "statement":
             lines.append(_("The dates are the days you brought each step to negobot; correct them if the buyer wrote earlier."))
         missing = [m for m in shown.missing if m in ("amount", "order_id", "time_frame")]
@@ -148,6 +150,10 @@ class AnswerFlow:
                 details=", ".join(_(self.SLOT_LABELS[m]) for m in missing))
         return Reply(title=head, text="\n".join(lines), draft=shown.text, footer=footer,
                      buttons=self._answer_buttons(profile, case, step, shown, [d.audience for d in drafts]), replace=replace)
+
+    def _audience_label(self, profile: Profile, step: NextMove, audience: str) -> str:
+        _ = translator(profile.locale).gettext
+        return _(STATEMENT_LABEL) if step.move == "statement" and audience == "platform" else _(self.AUDIENCE_LABELS[audience])
 
     def _move_title(self, profile: Profile, step: NextMove) -> str:
         _ = translator(profile.locale).gettext
@@ -225,7 +231,7 @@ class AnswerFlow:
         if shown is None:
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
         head = _("Case #{case} · the buyer {stance}").format(case=case.case_id, stance=_(STANCE_LABELS[step.stance]))
-        text = "\n".join([_("Next: {move}").format(move=self._move_title(profile, step)), "", f"▸ {_(self.AUDIENCE_LABELS[audience])}"])
+        text = "\n".join([_("Next: {move}").format(move=self._move_title(profile, step)), "", f"▸ {self._audience_label(profile, step, audience)}"])
         return [Reply(title=head, text=text, draft=shown.text,
                       buttons=self._answer_buttons(profile, case, step, shown, [d.audience for d in drafts]), replace=True)]
 
@@ -249,7 +255,7 @@ class AnswerFlow:
             rows.append([Button(_("Copy draft"), copy_text=shown.text)])
         others = [a for a in audiences or () if shown is None or a != shown.audience]
         if others:
-            rows.append([Button(_(self.AUDIENCE_LABELS[a]), action=f"ma:{cid}:{a}") for a in others])
+            rows.append([Button(self._audience_label(profile, step, a), action=f"ma:{cid}:{a}") for a in others])
         rows.append([Button(_("Buyer answered again"), action=f"ba:{cid}"), Button(_("Read it differently"), action=f"rs:{cid}")])
         rows.append(self.reminder_row(profile, case))
         if step.stance in ("agrees", "already_done") or step.move == "confirm":

@@ -136,9 +136,10 @@ class CasesFlow:
 
     # ---- commands with a case argument ---------------------------------------
     def _case_and_rest(self, profile: Profile, text: str) -> tuple[Case | None, str]:
-        """'#3 rest' / '3 rest' names a case; otherwise the latest open case and the whole text."""
+        """'#3 rest' / '3 rest' names a case; otherwise the latest open case and the whole text (a lone
+        number is not a case: "/limit 100" is an amount)."""
         words = text.strip().split(maxsplit=1)
-        if words and words[0].lstrip("#").isdigit():
+        if words and words[0].lstrip("#").isdigit() and (words[0].startswith("#") or len(words) > 1):
             return self.store.load_case(profile.merchant_id, int(words[0].lstrip("#"))), (words[1] if len(words) > 1 else "")
         return self._latest_open(profile.merchant_id), text.strip()
 

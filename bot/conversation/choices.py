@@ -41,7 +41,11 @@ def choice_line(number: int, label: str) -> str:
 
 
 def awaiting_detail(store: Store, merchant: MerchantKey) -> bool:
-    """Whether the merchant's latest draft asked for a detail the next message may answer."""
+    """Whether the next message answers a question: a detail the latest draft asked for, the buyer's
+    answer, a limit or a reminder time the merchant was asked for."""
+    profile = store.load_profile(merchant)
+    if profile is not None and profile.awaiting:
+        return True
     case = store.latest_case(merchant)
     return case is not None and bool(case.pending)
 

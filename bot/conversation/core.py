@@ -200,6 +200,29 @@ class Conversation(AnswerFlow, CasesFlow, ReminderFlow):
         self.engine.drafts(scenario.id, {}, load_pack("zh_TW"))
 
     # ---- what every transport needs besides the conversation -------------
+    def command(self, merchant_id: MerchantKey, name: str, rest: str = "",
+                language_code: str | None = None) -> list[Reply] | None:
+        """A slash command by name ("cases", without the slash) with the text after it; None when
+        negobot has no such command. Every transport dispatches through here."""
+        rest = rest.strip()
+        calls = {
+            "start": lambda: self.start(merchant_id, language_code),
+            "help": lambda: self.help(merchant_id, language_code),
+            "scenarios": lambda: self.scenarios(merchant_id, language_code),
+            "lang": lambda: self.language(merchant_id, rest or None, language_code),
+            "shop": lambda: self.set_shop(merchant_id, rest, language_code),
+            "sign": lambda: self.set_signature(merchant_id, rest, language_code),
+            "phone": lambda: self.set_phone(merchant_id, rest, language_code),
+            "cases": lambda: self.cases(merchant_id, language_code),
+            "buyer": lambda: self.buyer_answer(merchant_id, rest, language_code=language_code),
+            "remind": lambda: self.remind(merchant_id, rest, language_code),
+            "limit": lambda: self.set_limit(merchant_id, rest, language_code),
+            "note": lambda: self.note(merchant_id, rest, language_code),
+            "rename": lambda: self.rename(merchant_id, rest, language_code),
+        }
+        call = calls.get(name.lower())
+        return call() if call else None
+
     @staticmethod
     def command_menu(locale: str) -> list[tuple[str, str]]:
         """(command, one-line description) for a client's command menu, in `locale`."""

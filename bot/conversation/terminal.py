@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+import time
 from typing import Callable, TextIO
 
 from bot.conversation.choices import actions_in_order, awaiting_detail, choice_line, number_buttons, pick
 from bot.conversation.core import Conversation
-from bot.conversation.model import MemoryStore, Reply, merchant_key
+from bot.conversation.model import MemoryStore, Reply, Store, merchant_key
 from bot.engine.drafts import Engine
 
 MERCHANT = merchant_key("terminal", "local")
@@ -15,8 +16,9 @@ _RULE = "─" * 40
 
 
 class TerminalChat:
-    def __init__(self, engine: Engine, out: TextIO, locale: str | None = None):
-        self.conversation = Conversation(engine, MemoryStore())
+    def __init__(self, engine: Engine, out: TextIO, locale: str | None = None, store: Store | None = None,
+                 clock: Callable[[], float] = time.time):
+        self.conversation = Conversation(engine, store if store is not None else MemoryStore(), clock=clock)
         self.out = out
         self.language_code = {"zh_CN": "zh-hans", "zh_TW": "zh-hant", "en": "en"}.get(locale or "", None)
 
@@ -35,6 +37,11 @@ class TerminalChat:
                 self.out.write(f"  {choice_line(number, button.label)}\n")
         self.out.flush()
 
+    def show_reminders(self) -> None:
+        due = [reply for _merchant, reply in self.conversation.due_reminders("terminal")]
+        if due:
+            self.show(due)
+
     def handle(self, line: str) -> bool:
         """One line typed by the merchant; False when the chat should end."""
         text = line.strip()
@@ -43,18 +50,11 @@ class TerminalChat:
             return False
         if not text:
             return True
+        self.show_reminders()               # what fell due while you were away
         command, _, rest = text.partition(" ")
-        commands: dict[str, Callable[[], list[Reply]]] = {
-            "/start": lambda: c.start(MERCHANT, lc),
-            "/help": lambda: c.help(MERCHANT, lc),
-            "/scenarios": lambda: c.scenarios(MERCHANT, lc),
-            "/lang": lambda: c.language(MERCHANT, rest or None, lc),
-            "/shop": lambda: c.set_shop(MERCHANT, rest, lc),
-            "/sign": lambda: c.set_signature(MERCHANT, rest, lc),
-            "/phone": lambda: c.set_phone(MERCHANT, rest, lc),
-        }
-        if command in commands:
-            self.show(commands[command]())
+        replies = c.command(MERCHANT, command[1:], rest, lc) if command.startswith("/") else None
+        if replies is not None:
+            self.show(replies)
         elif (action := pick(text, c.store.load_menu(MERCHANT), awaiting_detail(c.store, MERCHANT))) is not None:
             self.show(c.press(MERCHANT, action, lc))
         else:
@@ -63,13 +63,14 @@ class TerminalChat:
 
 
 def run_chat(engine: Engine, locale: str | None = None, shop: str | None = None, signature: str | None = None,
-             stdin: TextIO | None = None, out: TextIO | None = None, phone: str | None = None) -> int:
+             stdin: TextIO | None = None, out: TextIO | None = None, phone: str | None = None,
+             store: Store | None = None) -> int:
     if stdin is None:
         stdin = sys.stdin
         if hasattr(stdin, "reconfigure"):
             stdin.reconfigure(errors="replace")   # undecodable bytes reach the core as U+FFFD and get a clear answer
     out = out or sys.stdout
-    chat = TerminalChat(engine, out, locale)
+    chat = TerminalChat(engine, out, locale, store)
     if locale:
         chat.conversation.language(MERCHANT, locale)
     if shop:
@@ -79,6 +80,7 @@ def run_chat(engine: Engine, locale: str | None = None, shop: str | None = None,
     if phone:
         chat.conversation.set_phone(MERCHANT, phone)
     chat.show(chat.conversation.start(MERCHANT, chat.language_code))
+    chat.show_reminders()
     out.write("\n(type a description; a number picks a choice; /quit to leave)\n")
     interactive = stdin.isatty()
     while True:

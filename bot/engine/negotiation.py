@@ -178,7 +178,9 @@ def _toward_buyer(kind: str, a: float, b: float) -> bool:
 
 def _counter(catalogue: Catalogue, ladder: Ladder, position: Position, stance: str, asked: float, kind: str) -> NextMove:
     remedy = position.remedy if position.remedy in ladder.amount_remedies else ladder.amount_remedy
-    if not _fitting(catalogue, position, remedy):
+    if not _fitting(catalogue, position, remedy) or (position.amount is not None and kind != position.amount_kind):
+        # No amount remedy fits, or the buyer's figure is of the other kind (a refund against our
+        # deduction): the merchant weighs it before anything is offered.
         return NextMove(stance, "consider", position.remedy, position.amount, position.amount_kind, buyer_amount=asked)
     if position.limit is None:
         return NextMove(stance, ASK_LIMIT, remedy, position.amount, kind, buyer_amount=asked)

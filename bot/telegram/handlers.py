@@ -18,7 +18,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.conversation.core import Conversation
-from bot.conversation.model import MerchantKey, Reply, merchant_key
+from bot.conversation.model import MerchantKey, Reply, merchant_key, split_merchant_key
 from bot.conversation.sqlite_store import StoreError
 from bot.telegram.render import render
 
@@ -33,36 +33,50 @@ class TelegramAdapter:
     def install(self, app: Application) -> None:
         only_messages = filters.UpdateType.MESSAGE
         c = self.conversation
-        commands: dict[str, Callable[[MerchantKey, str, str | None], list[Reply]]] = {
-            "start": lambda uid, rest, lc: c.start(uid, lc),
-            "help": lambda uid, rest, lc: c.help(uid, lc),
-            "scenarios": lambda uid, rest, lc: c.scenarios(uid, lc),
-            "lang": lambda uid, rest, lc: c.language(uid, rest or None, lc),
-            "shop": lambda uid, rest, lc: c.set_shop(uid, rest, lc),
-            "sign": lambda uid, rest, lc: c.set_signature(uid, rest, lc),
-            "phone": lambda uid, rest, lc: c.set_phone(uid, rest, lc),
-        }
-        for name, call in commands.items():
-            app.add_handler(CommandHandler(name, self._command(call), filters=only_messages))
-        app.add_handler(MessageHandler(only_messages & filters.COMMAND, self._command(commands["help"])))
+        for name, _description in Conversation.command_menu("en"):
+            app.add_handler(CommandHandler(name, self._command(name), filters=only_messages))
+        app.add_handler(MessageHandler(only_messages & filters.COMMAND, self._command("help")))
         app.add_handler(MessageHandler(only_messages & filters.TEXT, self.on_text))
         app.add_handler(MessageHandler(only_messages & ~filters.TEXT, self.on_other))
         app.add_handler(CallbackQueryHandler(self.on_press))
         app.add_error_handler(self.on_error)
 
     # ---- handlers -------------------------------------------------------
-    def _command(self, call: Callable[[MerchantKey, str, str | None], list[Reply]]):
+    def _command(self, name: str):
         async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             user, text = update.effective_user, update.effective_message.text or ""
             words = text.split(None, 1)
             rest = words[1] if len(words) > 1 else ""
-            await self._answer(update, lambda: call(_merchant(user.id), rest.strip(), user.language_code))
+            await self._answer(update, lambda: self.conversation.command(_merchant(user.id), name, rest, user.language_code))
         return handler
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = update.effective_user
-        await self._answer(update, lambda: self.conversation.message(_merchant(user.id), update.effective_message.text,
-                                                                    user.language_code))
+        user, message = update.effective_user, update.effective_message
+        merchant, text = _merchant(user.id), message.text
+        case_id = _case_of(message.reply_to_message)
+        if case_id is not None:           # a reply to one of a case's messages: the buyer's answer
+            await self._answer(update, lambda: self.conversation.buyer_answer(merchant, text, case_id, user.language_code))
+        elif message.forward_origin is not None:     # forwarded from the buyer's chat
+            await self._answer(update, lambda: self.conversation.buyer_answer(merchant, text, language_code=user.language_code))
+        else:
+            await self._answer(update, lambda: self.conversation.message(merchant, text, user.language_code))
+
+    async def deliver_reminders(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """JobQueue: claim the reminders that are due (in the store, so each goes out once, also after
+        a restart or with a second process) and send each to its merchant's private chat."""
+        try:
+            due = await asyncio.to_thread(self.conversation.due_reminders, f"telegram:{id(self)}")
+        except StoreError as exc:
+            log.warning("reminders: %s", exc)
+            return
+        for merchant, reply in due:
+            channel, user_id = split_merchant_key(merchant)
+            if channel != "telegram":
+                continue
+            try:
+                await self._send(int(user_id), [reply], None, context.bot)
+            except TelegramError as exc:
+                log.warning("a reminder to %s could not be sent: %s", user_id, exc)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._answer(update, lambda: self.conversation.not_text(update.effective_user.language_code))
@@ -135,6 +149,20 @@ class TelegramAdapter:
 
 def _merchant(user_id: int) -> MerchantKey:
     return merchant_key("telegram", user_id)
+
+
+def _case_of(message: Message | None) -> int | None:
+    """The case a bot message belongs to, read from its buttons ("ba:12", "au:12:platform")."""
+    markup = getattr(message, "reply_markup", None) if message is not None else None
+    if markup is None or message.from_user is None or not message.from_user.is_bot:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            verb, _sep, rest = (button.callback_data or "").partition(":")
+            case_id = rest.split(":", 1)[0]
+            if verb not in ("ls", "lg", "sc") and case_id.isdigit() and int(case_id) > 0:
+                return int(case_id)
+    return None
 
 
 __all__ = ["TelegramAdapter"]

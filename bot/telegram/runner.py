@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ log = logging.getLogger("negobot.telegram")
 DEFAULT_BASE_URL = "https://api.telegram.org"
 TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
 MAX_RETRIES = 5
+REMINDER_INTERVAL_SECONDS = 30.0   # how often due reminders are claimed and sent
 # Telegram's command menus: a language_code per locale ("" = everyone else, who get Simplified Chinese).
 _MENU_LANGUAGES = {"": "zh_CN", "zh": "zh_CN", "en": "en"}
 
@@ -76,13 +78,15 @@ def api_root(url: str) -> tuple[str, str]:
 
 
 def build_application(token: str, base_url: str, store, *, engine=None, rate_limiter: AIORateLimiter | None = None,
-                      poll_timeout: float = 10.0) -> Application:
-    """The whole bot: Application, handlers, error handler and command menus, over `store`."""
+                      poll_timeout: float = 10.0, clock=time.time,
+                      reminder_interval: float = REMINDER_INTERVAL_SECONDS) -> Application:
+    """The whole bot: Application, handlers, error handler, command menus and the reminder job, over
+    `store`. `clock` (epoch seconds) is what reminders are due by; tests move it."""
     if engine is None:
         from bot.engine.drafts import default_engine
 
         engine = default_engine()
-    conversation = Conversation(engine, store)
+    conversation = Conversation(engine, store, clock=clock)
     conversation.warm_up()
     app = (
         ApplicationBuilder()
@@ -96,7 +100,10 @@ def build_application(token: str, base_url: str, store, *, engine=None, rate_lim
         .build()
     )
     app.bot_data["conversation"] = conversation
-    TelegramAdapter(conversation).install(app)
+    adapter = TelegramAdapter(conversation)
+    adapter.install(app)
+    app.job_queue.run_repeating(adapter.deliver_reminders, interval=reminder_interval, first=min(1.0, reminder_interval),
+                                name="reminders")
     return app
 
 

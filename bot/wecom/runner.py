@@ -13,6 +13,9 @@ import logging
 import os
 import signal
 import sys
+import time
+
+import tornado.ioloop
 
 from bot.conversation.core import Conversation
 from bot.conversation.sqlite_store import SqliteStore, StoreError, default_db_path
@@ -24,6 +27,7 @@ from bot.wecom.server import WecomChannel, build_app, start_server
 log = logging.getLogger("negobot.wecom")
 
 # What gettoken's refusals mean for the person setting negobot up.
+REMINDER_INTERVAL_SECONDS = 30.0   # how often due reminders are claimed and sent
 _TOKEN_ERRORS = {
     40013: "WeCom refused the CorpID (errcode 40013): check WECOM_CORP_ID (我的企业 → 企业信息 → 企业ID)",
     40001: "WeCom refused the Secret (errcode 40001): check WECOM_SECRET (应用管理 → your app → Secret)",
@@ -39,14 +43,17 @@ class StartupError(Exception):
 class WecomService:
     """The running channel: API client, conversation, callback server. `await start()`, `await stop()`."""
 
-    def __init__(self, settings: WecomSettings, store, *, engine=None, api: WecomApi | None = None):
+    def __init__(self, settings: WecomSettings, store, *, engine=None, api: WecomApi | None = None,
+                 clock=time.time, reminder_interval: float = REMINDER_INTERVAL_SECONDS):
         if engine is None:
             from bot.engine.drafts import default_engine
 
             engine = default_engine()
         self.settings = settings
         self.api = api or WecomApi(settings.api_base_url, settings.corp_id, settings.secret, settings.agent_id)
-        self.conversation = Conversation(engine, store)
+        self.conversation = Conversation(engine, store, clock=clock)
+        self.reminder_interval = reminder_interval
+        self._reminders: tornado.ioloop.PeriodicCallback | None = None
         self.crypto = CallbackCrypto(settings.token, settings.aes_key, settings.corp_id, settings.agent_id)
         self.channel = WecomChannel(self.conversation, self.api, claim_prefix=f"wecom:{settings.corp_id}:{settings.agent_id}")
         self.server = None
@@ -67,9 +74,13 @@ class WecomService:
             self.server, self.port = await start_server(app, self.settings.listen, self.settings.port)
         except OSError as exc:
             raise StartupError(f"cannot listen on {self.settings.listen}:{self.settings.port}: {exc.strerror or exc}") from None
+        self._reminders = tornado.ioloop.PeriodicCallback(self.channel.deliver_reminders, self.reminder_interval * 1000)
+        self._reminders.start()
         return self.port
 
     async def stop(self, drain_timeout: float = 30.0) -> None:
+        if self._reminders is not None:
+            self._reminders.stop()
         if self.server is not None:
             self.server.stop()
         try:

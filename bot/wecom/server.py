@@ -25,7 +25,7 @@ import tornado.web
 
 from bot.conversation.choices import actions_in_order, awaiting_detail, pick
 from bot.conversation.core import Conversation
-from bot.conversation.model import MerchantKey, Reply, merchant_key
+from bot.conversation.model import MerchantKey, Reply, merchant_key, split_merchant_key
 from bot.conversation.sqlite_store import StoreError
 from bot.wecom.api import WecomApi, WecomApiError
 from bot.wecom.protocol import MAX_BODY_BYTES, CallbackCrypto, Incoming, Rejected
@@ -92,6 +92,29 @@ class WecomChannel:
                     log.error("message/send to %s failed: %s", member, exc)
                     return          # the rest would make no sense without this part
 
+    async def deliver_reminders(self) -> int:
+        """Claim the reminders that are due (atomically in the store) and send each to its member;
+        how many were sent."""
+        try:
+            due = await asyncio.to_thread(self.conversation.due_reminders, self.claim_prefix)
+        except StoreError as exc:
+            log.warning("reminders: %s", exc)
+            return 0
+        sent = 0
+        for key, reply in due:
+            channel, member = split_merchant_key(key)
+            if channel != "wecom":
+                continue
+            locale = await asyncio.to_thread(lambda: self.conversation.profile(key).locale)
+            try:
+                for text in render([reply], locale):
+                    await self.api.send_text(member, text)
+                sent += 1
+            except WecomApiError as exc:
+                self.stats["failed_sends"] += 1
+                log.error("a reminder to %s failed: %s", member, exc)
+        return sent
+
     def _answer(self, key: MerchantKey, incoming: Incoming) -> tuple[list[Reply], str]:
         """The core's replies (in a worker thread) and the locale to render them in."""
         replies = self._replies(key, incoming)
@@ -109,17 +132,10 @@ class WecomChannel:
             text = "/" + text[1:]
         words = text.split(None, 1)             # any space, the full-width one (U+3000) too
         command, rest = (words[0], words[1].strip() if len(words) > 1 else "") if words else ("", "")
-        commands: dict[str, Callable[[], list[Reply]]] = {
-            "/start": lambda: c.start(key),
-            "/help": lambda: c.help(key),
-            "/scenarios": lambda: c.scenarios(key),
-            "/lang": lambda: c.language(key, rest or None),
-            "/shop": lambda: c.set_shop(key, rest),
-            "/sign": lambda: c.set_signature(key, rest),
-            "/phone": lambda: c.set_phone(key, rest),
-        }
-        if command.lower() in commands:
-            return commands[command.lower()]()
+        if command.startswith("/"):
+            replies = c.command(key, command[1:], rest)
+            if replies is not None:
+                return replies
         if text.startswith("/") and len(words) == 1 and len(text) < 40:
             return c.help(key)                  # an unknown command, as the Telegram bot answers it
         action = pick(text, c.store.load_menu(key), awaiting_detail(c.store, key))

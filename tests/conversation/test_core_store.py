@@ -75,10 +75,20 @@ def test_expired_buttons_say_so_instead_of_touching_another_case(engine, tmp_pat
     store = SqliteStore(tmp_path / "db", keep_cases=2)
     chat = Conversation(engine, store)
     old = _actions(chat.message(M, "退回来少了两件", "zh-hans"))
+    chat.press(M, "co:1:settled", "zh-hans")            # only closed cases are pruned
     for text in ("快递把退货压坏了", "买家寄错地址了", "退货单号查不到"):
         chat.message(M, text, "zh-hans")
     (reply,) = chat.press(M, next(a for a in old if a.startswith("tn:")), "zh-hans")
     assert reply.text == "这个按钮已失效，请重新发送情况描述。" and reply.draft is None
+
+
+def test_open_cases_are_never_pruned(engine, tmp_path):
+    store = SqliteStore(tmp_path / "db", keep_cases=2)
+    chat = Conversation(engine, store)
+    chat.message(M, "退回来少了两件", "zh-hans")
+    for text in ("快递把退货压坏了", "买家寄错地址了", "退货单号查不到"):
+        chat.message(M, text, "zh-hans")
+    assert [c.case_id for c in store.open_cases(M)] == [4, 3, 2, 1]
 
 
 @pytest.mark.parametrize("code, expected", [("zh-hans", "请再试一次"), ("zh-hk", "請再試一次"), ("en", "Please try again"),

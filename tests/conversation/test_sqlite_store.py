@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import subprocess
 import sys
 import textwrap
@@ -10,6 +11,7 @@ import textwrap
 import pytest
 
 from bot.conversation.model import Case, Profile
+from bot.conversation.model import CLOSED, CaseEvent, Reminder
 from bot.conversation.sqlite_store import (MIGRATIONS, SCHEMA_VERSION, SqliteStore, StoreLocked, StoreUnreadable)
 
 T1, T2, T7, T8, T11, T12, T999 = (f"telegram:{n}" for n in (1, 2, 7, 8, 11, 12, 999))
@@ -43,8 +45,8 @@ def test_profiles_and_cases_survive_reopening(tmp_path):
 def test_old_cases_are_pruned_and_ids_are_never_reused(tmp_path):
     store = SqliteStore(tmp_path / "db", keep_cases=5)
     for _ in range(12):
-        store.save_case(_case(T1, store.new_case_id(T1)))
-    store.save_case(_case(T2, store.new_case_id(T2)))
+        store.save_case(_case(T1, store.new_case_id(T1), status=CLOSED))
+    store.save_case(_case(T2, store.new_case_id(T2), status=CLOSED))
     assert store.case_count(T1) == 5 and store.case_count(T2) == 1
     assert store.load_case(T1, 7) is None and store.load_case(T1, 8) is not None
     store.close()
@@ -67,7 +69,7 @@ def test_a_v1_file_is_migrated_and_keeps_everything(tmp_path):
     db.close()
 
     store = SqliteStore(path)
-    assert store.schema_version() == SCHEMA_VERSION == 6
+    assert store.schema_version() == SCHEMA_VERSION == 7
     assert store.load_profile(T11) == Profile(T11, "en", True, "Deer Home", "Amy", "formal")
     assert store.load_case(T11, 9).skipped == ["carrier"] and store.latest_case(T11).case_id == 9
     assert store.new_case_id(T11) == 10 and store.new_case_id(T12) == 1
@@ -75,6 +77,59 @@ def test_a_v1_file_is_migrated_and_keeps_everything(tmp_path):
     assert {"updated_at", "amount_kind", "facts"} <= columns
     assert store.load_case(T11, 9).facts == {}             # no facts were read before v4
     assert store.load_case(T11, 3).amount_kind is None      # unknown before v3: drafted as a refund amount
+    assert [c.case_id for c in store.open_cases(T11)] == [9, 3]   # cases from before v7 stay open to follow
+    assert store.events(T11, 9) == [] and store.pending_reminder(T11, 9) is None
+
+
+def test_a_case_history_and_its_state_survive_a_restart(tmp_path):
+    store = SqliteStore(tmp_path / "db")
+    case = _case(T1, store.new_case_id(T1), remedy="partial_refund", limit=120.0, refused=["resend_missing_items"],
+                 title="王女士 四件套", created_at=1_764_470_000.0)
+    store.save_case(case)
+    store.add_event(T1, CaseEvent(case.case_id, 1_764_470_100.0, "answer", {"stance": "refuses", "words": "不行，必须全额"}))
+    store.add_event(T1, CaseEvent(case.case_id, 1_764_470_200.0, "note", {"text": "买家电话沟通过"}))
+    store.close()
+    store = SqliteStore(tmp_path / "db")
+    again = store.load_case(T1, case.case_id)
+    assert (again.limit, again.refused, again.title, again.status) == (120.0, ["resend_missing_items"], "王女士 四件套", "open")
+    assert again.created_at == 1_764_470_000.0
+    assert [(e.kind, e.data) for e in store.events(T1, case.case_id)] == [
+        ("answer", {"stance": "refuses", "words": "不行，必须全额"}), ("note", {"text": "买家电话沟通过"})]
+    again.status, again.outcome = CLOSED, "settled"
+    store.save_case(again)
+    assert store.open_cases(T1) == [] and store.load_case(T1, case.case_id).outcome == "settled"
+
+
+def test_a_due_reminder_is_claimed_once_across_two_processes(tmp_path):
+    """Two stores over one file stand for two bot processes: each reminder goes to exactly one."""
+    path = tmp_path / "db"
+    first, second = SqliteStore(path), SqliteStore(path)
+    for case_id in range(1, 21):
+        first.set_reminder(T1, case_id, 1000.0 + case_id)
+    first.set_reminder(T2, 1, 5000.0)                      # not due yet
+    claimed: list[int] = []
+
+    def claim(store):
+        for _ in range(10):
+            claimed.extend(r.case_id for r in store.claim_due_reminders(2000.0, "p", limit=3))
+
+    threads = [threading.Thread(target=claim, args=(s,)) for s in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(claimed) == list(range(1, 21))           # every due one, none twice
+    assert first.claim_due_reminders(9999.0, "p") == [Reminder(21, T2, 1, 5000.0)]
+    assert second.claim_due_reminders(9999.0, "p") == []
+
+
+def test_a_new_reminder_replaces_the_unsent_one_and_closing_cancels(tmp_path):
+    store = SqliteStore(tmp_path / "db")
+    store.set_reminder(T1, 4, 100.0)
+    store.set_reminder(T1, 4, 300.0)
+    assert store.pending_reminder(T1, 4) == 300.0
+    store.cancel_reminders(T1, 4)
+    assert store.pending_reminder(T1, 4) is None and store.claim_due_reminders(1000.0, "p") == []
 
 
 def test_the_amount_kind_of_a_case_survives_a_restart(tmp_path):
