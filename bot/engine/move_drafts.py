@@ -10,6 +10,7 @@ the opening drafts of that remedy say and nothing more; every other move has its
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from babel.dates import format_date
@@ -21,6 +22,9 @@ from bot.engine.negotiation import TEMPLATE_PREFIX, NextMove, ladder_for
 from bot.engine.packs import Pack
 
 MAX_QUOTED_CHARS = 80        # the buyer's words quoted in a statement's history
+# Evidence lines of the seed's advice that hold only when the carrier lost the goods ("快递丢件时，…"):
+# a statement lists them only where the merchant puts the fault with the carrier.
+_CARRIER_LOSS_ONLY = re.compile(r"^(快递丢件时|物流遺失時|If the carrier lost)")
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ def move_drafts(engine: Engine, scenario: str, step: NextMove, slots: dict[str, 
     for audience in audiences:
         variables = engine.variables(pack, scenario, step.remedy, audience, slots, settings, today, True,
                                      step.amount_kind, facts)
-        variables.update(_move_variables(catalogue, pack, scenario, step, context))
+        variables.update(_move_variables(catalogue, pack, scenario, step, context, engine.facts_of(facts)))
         template = step.remedy if step.move == "offer" else TEMPLATE_PREFIX + step.move
         text, missing = engine.rendered(pack, template, audience, variables)
         out.append(Draft(step.remedy, audience, text, missing, move=step.move))
@@ -77,7 +81,7 @@ def move_drafts(engine: Engine, scenario: str, step: NextMove, slots: dict[str, 
 
 
 def _move_variables(catalogue: Catalogue, pack: Pack, scenario: str, step: NextMove,
-                    context: MoveContext) -> dict[str, object]:
+                    context: MoveContext, facts: Facts) -> dict[str, object]:
     locale = pack.manifest.locale
     remedy = catalogue.remedy(step.remedy) if step.remedy else None
     return {
@@ -93,7 +97,9 @@ def _move_variables(catalogue: Catalogue, pack: Pack, scenario: str, step: NextM
         "wants": context.wants or "",
         "new_tracking": context.new_tracking or "",
         "history": [_history_line(catalogue, pack, entry) for entry in context.history],
-        "evidence_to_upload": list(catalogue.scenario(scenario).advice[locale].evidence),
+        "amount_remedies": sorted(ladder_for(catalogue).amount_remedies),
+        "evidence_to_upload": [e for e in catalogue.scenario(scenario).advice[locale].evidence
+                               if facts.fault == "carrier" or not _CARRIER_LOSS_ONLY.match(e)],
     }
 
 

@@ -249,11 +249,19 @@ class FakeBotApi:
             user["language_code"] = language_code
         return user
 
-    def send_text(self, user_id: int, text: str, language_code: str | None = "zh-hans") -> int:
-        """Queue a private message from a merchant; returns its update_id."""
+    def send_text(self, user_id: int, text: str, language_code: str | None = "zh-hans", *,
+                  forwarded_from: str | None = None, reply_to: int | None = None) -> int:
+        """Queue a private message from a merchant; returns its update_id. `forwarded_from`: forwarded
+        from a person of that name who hides their account (as buyers' chats are forwarded);
+        `reply_to`: a reply to that bot message (as it is now, buttons and all)."""
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
                    "chat": {"id": user_id, "type": "private", "first_name": f"Merchant{user_id}"},
                    "from": self.user(user_id, language_code), "text": text}
+        if forwarded_from:
+            message["forward_origin"] = {"type": "hidden_user", "date": int(time.time()) - 60, "sender_user_name": forwarded_from}
+        if reply_to is not None:
+            with self._lock:
+                message["reply_to_message"] = self._message_json(self.messages[(user_id, reply_to)])
         command = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
         if command:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}]

@@ -17,14 +17,17 @@ class RunningBot:
     """`async with RunningBot(api, db) as bot:` — polling, handlers, error handler, SQLite file."""
 
     def __init__(self, api: FakeBotApi, db: Path, rate_limiter: AIORateLimiter | None = None,
-                 busy_timeout_ms: int = 5000):
+                 busy_timeout_ms: int = 5000, clock=None, reminder_interval: float = 30.0):
         self.api, self.db, self.rate_limiter, self.busy_timeout_ms = api, db, rate_limiter, busy_timeout_ms
+        self.clock, self.reminder_interval = clock, reminder_interval
         self.done: set[int] = set()
         self._changed = asyncio.Event()
 
     async def __aenter__(self) -> "RunningBot":
         self.store = SqliteStore(self.db, busy_timeout_ms=self.busy_timeout_ms)
-        self.app = build_application(self.api.token, self.api.base_url, self.store, rate_limiter=self.rate_limiter)
+        extra = {"clock": self.clock} if self.clock is not None else {}
+        self.app = build_application(self.api.token, self.api.base_url, self.store, rate_limiter=self.rate_limiter,
+                                     reminder_interval=self.reminder_interval, **extra)
         self.app.add_handler(TypeHandler(Update, self._mark), group=99)   # runs after the bot's handler
         await self.app.initialize()
         await self.app.post_init(self.app)
