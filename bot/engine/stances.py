@@ -67,9 +67,9 @@ class BuyerReading:
 @dataclass(frozen=True)
 class StanceSettings:
     alpha: float = 0.1              # naive Bayes: additive smoothing
-    temperature: float = 4.0        # naive Bayes: sharpness over the mean per-n-gram log-likelihood
-    cue_weight: float = 1.5         # one cue point, in the same space
-    question_points: float = 1.5    # a question mark or question word, for asks
+    temperature: float = 1.5        # naive Bayes: sharpness over the mean per-n-gram log-likelihood
+    cue_weight: float = 1.0         # one cue point, in the same space
+    question_points: float = 1.0    # a question mark or question word, for asks
     amount_points: float = 1.5      # a refund/deduction figure, for counter_offer
     tracking_points: float = 3.0    # a tracking number, for already_done
     decisive_points: float = 2.5    # cue points that state a done action or a threat outright
@@ -78,7 +78,7 @@ class StanceSettings:
     # confidence = sigmoid(w · (logit of the top probability, share of n-grams seen in training,
     # cue points of the best stance capped at 1, 1)), fitted on 5-fold cross-validation
     # (benchmarks/stance_accuracy.py --fit).
-    calibration: tuple[float, float, float, float] = (0.596, -0.189, 0.987, 0.135)
+    calibration: tuple[float, float, float, float] = (1.11, 0.046, 0.432, 1.299)
 
 
 # ---- cue phrases ------------------------------------------------------------------------------
@@ -300,10 +300,12 @@ class StanceReader:
             structural["asks"] += settings.question_points
             # the rules of the module docstring: a question beside a done action or an agreement
             # does not make the answer a question
+            # (the question's own cue points go to the stance that leads)
+            asked = settings.question_points + settings.cue_weight * points.get("asks", 0.0)
             if points.get("already_done", 0.0) >= settings.decisive_points:
-                structural["already_done"] += settings.question_points
+                structural["already_done"] += asked
             elif points.get("agrees", 0.0) >= settings.agree_points and not points.get("refuses") and not points.get("upset"):
-                structural["agrees"] += settings.question_points
+                structural["agrees"] += asked
         if points.get("escalates", 0.0) >= settings.decisive_points:
             structural["escalates"] += settings.cue_weight * points.get("upset", 0.0)   # a threat beats anger
         if "amount" in slots:
