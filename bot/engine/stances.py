@@ -78,7 +78,7 @@ class StanceSettings:
     # confidence = sigmoid(w · (logit of the top probability, share of n-grams seen in training,
     # cue points of the best stance capped at 1, 1)), fitted on 5-fold cross-validation
     # (benchmarks/stance_accuracy.py --fit).
-    calibration: tuple[float, float, float, float] = (1.11, 0.046, 0.432, 1.299)
+    calibration: tuple[float, float, float, float] = (1.29, 0.002, 0.388, 1.274)
 
 
 # ---- cue phrases ------------------------------------------------------------------------------
@@ -126,6 +126,8 @@ _REJECTED_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan)?\s*(?:太少|太多|不�
 _REJECTED_BEFORE = re.compile(r"(?:不同意扣|不接受扣|不要扣|not|instead of|rather than|而不是)\s*(?:扣|退)?\s*$", re.I)
 _DEDUCTION_BEFORE = re.compile(r"(?:扣除?|少退|减|deduct|minus|take|knock)\s*(?:我|掉|了|个|only|just)?\s*(?:¥|￥|rmb)?\s*$|最多扣\s*$", re.I)
 _DEDUCTION_AFTER = re.compile(r"^\s*(?:元|块钱?|块|塊|yuan|rmb)?\s*(?:off|运费|的运费)", re.I)
+# A negation earlier in the same clause ("I won't ever agree", "我是不会同意的" is a cue of its own).
+_NEGATION_BEFORE = re.compile(r"(?:\b(?:not|never|no longer|won't|wont|don't|dont|can't|cannot|cant|isn't|refuse to)\b|不会|不能|不可能|唔会)[^.,;!?，。；！？\n]*$")
 _NEGATED = re.compile(r"(不要|不需要|不想|不用|不|没|别|no|not|don't|dont|never)\s*$")
 _DATE = re.compile(
     r"大后天|大後天|后天|後天|明天|明早|今天|今晚|昨天|前天|下(?:个)?(?:周|週|星期|礼拜|禮拜)[一二三四五六日天]?|"
@@ -294,10 +296,12 @@ class StanceReader:
             logliks = [t / len(known) for t in map(sum, zip(*[self._rows[f] for f in known]))]
         else:
             logliks = [0.0] * len(STANCES)
-        points = self._stance_cues.points(normalised)
+        points = self._cue_points(normalised)
         structural = dict.fromkeys(STANCES, 0.0)
         if _QUESTION.search(normalised):
-            structural["asks"] += settings.question_points
+            # a question in an angry message is rhetorical ("你们还讲不讲理？")
+            rhetorical = points.get("upset", 0.0) >= settings.agree_points
+            structural["upset" if rhetorical else "asks"] += settings.question_points
             # the rules of the module docstring: a question beside a done action or an agreement
             # does not make the answer a question
             # (the question's own cue points go to the stance that leads)
@@ -321,6 +325,16 @@ class StanceReader:
         total = sum(exp.values())
         probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=lambda p: (-p[1], STANCES.index(p[0]))))
         return _Scores(probs, len(known) / len(feats) if feats else 0.0, points)
+
+    def _cue_points(self, normalised: str) -> dict[str, float]:
+        """Cue points per stance; an agreement cue under a negation ("I won't agree", "not going to
+        accept") counts for refuses."""
+        points: dict[str, float] = {}
+        for label, weight, start in self._stance_cues.matches(normalised):
+            if label == "agrees" and _NEGATION_BEFORE.search(normalised[max(0, start - 24): start]):
+                label = "refuses"
+            points[label] = points.get(label, 0.0) + weight
+        return points
 
     def calibrated(self, scores: _Scores) -> float:
         return _sigmoid(sum(w * x for w, x in zip(self.settings.calibration, scores.calibration_inputs())))
