@@ -72,6 +72,9 @@ class StanceSettings:
     question_points: float = 1.0    # a question mark or question word, for asks
     amount_points: float = 1.5      # a refund/deduction figure, for counter_offer
     tracking_points: float = 3.0    # a tracking number, for already_done
+    bottom_line_weight: float = 1.5  # cue points after the message's last turn ("不过", "but") count this much
+    future_done_share: float = 0.3   # what a done-action cue keeps when the action is still to come
+    whole_answer_points: float = 4.0  # a one-word answer from cues.yaml whole_answers
     decisive_points: float = 2.5    # cue points that state a done action or a threat outright
     agree_points: float = 1.5       # cue points of agreement that keep a question an agreement
     threshold: float = 0.6          # below this confidence the reading is not `sure`
@@ -119,13 +122,20 @@ class CueTable:
 _QUESTION = re.compile(r"[?？]|吗|呢\s*$|怎么|什么时候|多久|哪里|哪个|几天|\b(?:how|when|where|what|which|who|why|do i|can you|is the|is it)\b")
 # Money figures in an answer: "退我80就行", "最多扣10", "至少五十块", "make it 100", "80 bucks".
 _FIGURE = re.compile(r"(?<![0-9a-z.])([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9]|\.[0-9])|([零一二两三四五六七八九十百千]+)(?=\s*(?:块|元|塊)|$|[吧呢啊,，。!！?？\s])")
-_MONEY_BEFORE = re.compile(r"(?:退|扣|补|赔|偿|至少|最少|最多|顶多|只能|¥|￥|rmb|cny|refund|deduct|back|make it|do|give me|take|at least|at most|only|off|\$|个|點|点)\s*(?:我|给我|了|掉|个|款)?\s*$", re.I)
+_MONEY_BEFORE = re.compile(r"(?:退|扣|补|赔|偿|至少|最少|最多|顶多|只能|¥|￥|rmb|cny|refund|deduct|back|make it|do|give me|take|at least|at most|only|off|\$|个|點|点)\s*(?:我|给我|了|掉|个|款|me|us)?\s*$", re.I)
 _MONEY_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan|rmb|cny|bucks|dollars|back|off|吧|就行|就好|就可以|可以|行|我就|and)", re.I)
 _NOT_MONEY_AFTER = re.compile(r"^\s*(?:%|％|件|个|個|双|雙|条|條|只|天|号|號|月|日|点|點|小时|分钟|次|days?|hours?|pcs|items?|[:：/-][0-9])", re.I)
 _REJECTED_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan)?\s*(?:太少|太多|不行|不可以|不接受|不同意|也太|is too|too|not enough|won't|no way)", re.I)
 _REJECTED_BEFORE = re.compile(r"(?:不同意扣|不接受扣|不要扣|not|instead of|rather than|而不是)\s*(?:扣|退)?\s*$", re.I)
 _DEDUCTION_BEFORE = re.compile(r"(?:扣除?|少退|减|deduct|minus|take|knock)\s*(?:我|掉|了|个|only|just)?\s*(?:¥|￥|rmb)?\s*$|最多扣\s*$", re.I)
 _DEDUCTION_AFTER = re.compile(r"^\s*(?:元|块钱?|块|塊|yuan|rmb)?\s*(?:off|运费|的运费)", re.I)
+# Where a message turns to its bottom line: "…不过算了，退我50吧", "…but fine, refund me 60".
+_TURN = re.compile(r"不过|但是|可是|但|算了|只是|\bbut\b|\bhowever\b|\banyway\b|\bwhatever\b")
+_FUTURE = re.compile(r"明天|后天|下周|下星期|下礼拜|下个|等会|等下|待会|晚点|打算|准备|会寄|要寄|再寄|\b(?:will|going to|tomorrow|next week|later)\b")
+_PAST = re.compile(r"已|了|咗|过了|\b(?:already|did|have|has|sent|shipped|posted|mailed|cancelled|canceled|yesterday)\b")
+_THREAT_TAKEN_BACK = re.compile(r"(?:不会|不想|不打算|没有|没|不用|不至于)(?:给|去|再|跟你们)?\s*$|\b(?:won't|will not|not going to|don't want to|no need to|wouldn't)\s+(?:[a-z']+\s+){0,2}$")
+# Punctuation, emoji and forms of address around a one-word answer ("亲，好的～", "👍👍").
+_WHOLE_ANSWER_STRIP = re.compile(r"[\s,.!?~，。！？～、…:：;；'\"“”()（）-]+|^亲+|亲+$|呀$|哈$|啦$")
 # A negation earlier in the same clause ("I won't ever agree", "我是不会同意的" is a cue of its own).
 _NEGATION_BEFORE = re.compile(r"(?:\b(?:not|never|no longer|won't|wont|don't|dont|can't|cannot|cant|isn't|refuse to)\b|不会|不能|不可能|唔会)[^.,;!?，。；！？\n]*$")
 _NEGATED = re.compile(r"(不要|不需要|不想|不用|不|没|别|no|not|don't|dont|never)\s*$")
@@ -179,7 +189,7 @@ def _money_figure(normalised: str, tracking: object = None) -> tuple[float, str]
     for match in _FIGURE.finditer(normalised):
         token = match.group(1) or match.group(2)
         begin, end = match.span()
-        before, after = normalised[max(0, begin - 8): begin], normalised[end: end + 8]
+        before, after = normalised[max(0, begin - 12): begin], normalised[end: end + 8]
         if _NOT_MONEY_AFTER.match(after) or (tracking and token in str(tracking)):
             continue
         if not (_MONEY_BEFORE.search(before) or _MONEY_AFTER.match(after)):
@@ -218,7 +228,7 @@ def load_examples(directory: Path | None = None) -> dict[str, tuple[str, ...]]:
 
 def load_cues(directory: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
     raw = _read_yaml(Path(directory or stances_dir()) / "cues.yaml")
-    return {name: raw.get(name) or {} for name in ("stances", "topics", "done", "wants")}
+    return {name: raw.get(name) or {} for name in ("stances", "whole_answers", "topics", "done", "wants")}
 
 
 @dataclass(frozen=True)
@@ -244,6 +254,8 @@ class StanceReader:
         self._topic_cues = CueTable(cues["topics"])
         self._done_cues = CueTable(cues["done"])
         self._want_cues = CueTable(cues["wants"])
+        self._whole_answers = {_WHOLE_ANSWER_STRIP.sub("", normalise(str(answer))): (label, float(weight))
+                               for label, answers in cues["whole_answers"].items() for answer, weight in (answers or {}).items()}
         self._train(examples if examples is not None else load_examples(directory))
 
     def _train(self, examples: dict[str, tuple[str, ...]]) -> None:
@@ -303,8 +315,14 @@ class StanceReader:
             logliks = [t / len(known) for t in map(sum, zip(*[self._rows[f] for f in known]))]
         else:
             logliks = [0.0] * len(STANCES)
-        points = self._cue_points(normalised)
         structural = dict.fromkeys(STANCES, 0.0)
+        whole = self._whole_answers.get(_WHOLE_ANSWER_STRIP.sub("", normalised))
+        if whole:
+            # a one-word answer is what it says, whatever short answers look like in training
+            points = {whole[0]: whole[1]}
+            structural[whole[0]] += settings.whole_answer_points
+        else:
+            points = self._cue_points(normalised)
         if _QUESTION.search(normalised):
             # a question in an angry message is rhetorical ("你们还讲不讲理？")
             rhetorical = points.get("upset", 0.0) >= settings.agree_points
@@ -334,12 +352,26 @@ class StanceReader:
         return _Scores(probs, len(known) / len(feats) if feats else 0.0, points)
 
     def _cue_points(self, normalised: str) -> dict[str, float]:
-        """Cue points per stance; an agreement cue under a negation ("I won't agree", "not going to
-        accept") counts for refuses."""
+        """Cue points per stance, read as a buyer means them:
+        - an agreement cue under a negation ("I won't agree", "not going to accept") counts for refuses;
+        - a threat taken back ("我不会给差评的", "I won't report you") is no threat;
+        - a done action in the future ("我下周一寄回去") is not done yet;
+        - cues after the last turn of the message ("…气死了，不过算了，退我50吧") are its bottom line
+          and weigh more."""
+        settings = self.settings
+        turn = max((m.end() for m in _TURN.finditer(normalised)), default=0)
+        future = bool(_FUTURE.search(normalised)) and not _PAST.search(normalised)
         points: dict[str, float] = {}
         for label, weight, start in self._stance_cues.matches(normalised):
-            if label == "agrees" and _NEGATION_BEFORE.search(normalised[max(0, start - 24): start]):
+            before = normalised[max(0, start - 24): start]
+            if label == "agrees" and _NEGATION_BEFORE.search(before):
                 label = "refuses"
+            elif label == "escalates" and _THREAT_TAKEN_BACK.search(before):
+                continue
+            elif label == "already_done" and future:
+                weight *= settings.future_done_share
+            if turn and start >= turn:
+                weight *= settings.bottom_line_weight
             points[label] = points.get(label, 0.0) + weight
         return points
 
