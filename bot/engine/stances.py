@@ -81,7 +81,7 @@ class StanceSettings:
     # confidence = sigmoid(w · (logit of the top probability, share of n-grams seen in training,
     # cue points of the best stance capped at 1, 1)), fitted on 5-fold cross-validation
     # (benchmarks/stance_accuracy.py --fit).
-    calibration: tuple[float, float, float, float] = (1.29, 0.002, 0.388, 1.274)
+    calibration: tuple[float, float, float, float] = (1.278, -0.09, 0.443, 1.234)
 
 
 # ---- cue phrases ------------------------------------------------------------------------------
@@ -101,10 +101,12 @@ class CueTable:
                  for p in ordered]
         self._pattern = re.compile("|".join(parts)) if parts else None
 
-    def matches(self, normalised: str):
-        """(label, weight, start) of every cue found."""
+    def matches(self, normalised: str, with_phrase: bool = False):
+        """(label, weight, start[, phrase]) of every cue found."""
         if self._pattern is None:
             return []
+        if with_phrase:
+            return [(*self._owner[m.group()], m.start(), m.group()) for m in self._pattern.finditer(normalised)]
         return [(*self._owner[m.group()], m.start()) for m in self._pattern.finditer(normalised)]
 
     def points(self, normalised: str) -> dict[str, float]:
@@ -132,7 +134,8 @@ _DEDUCTION_AFTER = re.compile(r"^\s*(?:元|块钱?|块|塊|yuan|rmb)?\s*(?:off|�
 # Where a message turns to its bottom line: "…不过算了，退我50吧", "…but fine, refund me 60".
 _TURN = re.compile(r"不过|但是|可是|但|算了|只是|\bbut\b|\bhowever\b|\banyway\b|\bwhatever\b")
 _FUTURE = re.compile(r"明天|后天|下周|下星期|下礼拜|下个|等会|等下|待会|晚点|打算|准备|会寄|要寄|再寄|\b(?:will|going to|tomorrow|next week|later)\b")
-_PAST = re.compile(r"已|了|咗|过了|\b(?:already|did|have|has|sent|shipped|posted|mailed|cancelled|canceled|yesterday)\b")
+_PAST = re.compile(r"已|了|咗|过了|刚|剛|\b(?:already|did|have|has|sent|shipped|posted|mailed|cancelled|canceled|yesterday)\b")
+_ASKED_AFTER = re.compile(r"\s*(?:吗|么|嘛|没有?|未|\?|？)")
 _THREAT_TAKEN_BACK = re.compile(r"(?:不会|不想|不打算|没有|没|不用|不至于)(?:给|去|再|跟你们)?\s*$|\b(?:won't|will not|not going to|don't want to|no need to|wouldn't)\s+(?:[a-z']+\s+){0,2}$")
 # Punctuation, emoji and forms of address around a one-word answer ("亲，好的～", "👍👍").
 _WHOLE_ANSWER_STRIP = re.compile(r"[\s,.!?~，。！？～、…:：;；'\"“”()（）-]+|^亲+|亲+$|呀$|哈$|啦$")
@@ -362,14 +365,14 @@ class StanceReader:
         turn = max((m.end() for m in _TURN.finditer(normalised)), default=0)
         future = bool(_FUTURE.search(normalised)) and not _PAST.search(normalised)
         points: dict[str, float] = {}
-        for label, weight, start in self._stance_cues.matches(normalised):
+        for label, weight, start, phrase in self._stance_cues.matches(normalised, with_phrase=True):
             before = normalised[max(0, start - 24): start]
             if label == "agrees" and _NEGATION_BEFORE.search(before):
                 label = "refuses"
             elif label == "escalates" and _THREAT_TAKEN_BACK.search(before):
                 continue
-            elif label == "already_done" and future:
-                weight *= settings.future_done_share
+            elif label == "already_done" and (future or _ASKED_AFTER.match(normalised, start + len(phrase))):
+                weight *= settings.future_done_share        # "下周寄回去", "你们寄了吗"
             if turn and start >= turn:
                 weight *= settings.bottom_line_weight
             points[label] = points.get(label, 0.0) + weight
