@@ -36,11 +36,11 @@ from pathlib import Path
 
 import yaml
 
+from bot.engine.answer_details import date_words, money_figure
 from bot.engine.buyer_turns import buyer_words
 from bot.engine.catalogue import Catalogue, default_catalogue
 from bot.engine.classifier import features
-from bot.engine.normalise import clean, normalise
-from bot.engine.numerals import parse_number
+from bot.engine.normalise import normalise
 from bot.engine.slots import SlotExtractor
 from bot.resources import data_dir
 
@@ -122,15 +122,6 @@ class CueTable:
 
 # ---- structural hints ---------------------------------------------------------------------------
 _QUESTION = re.compile(r"[?？]|吗|呢\s*$|怎么|什么时候|多久|哪里|哪个|几天|\b(?:how|when|where|what|which|who|why|do i|can you|is the|is it)\b")
-# Money figures in an answer: "退我80就行", "最多扣10", "至少五十块", "make it 100", "80 bucks".
-_FIGURE = re.compile(r"(?<![0-9a-z.])([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9]|\.[0-9])|([零一二两三四五六七八九十百千]+)(?=\s*(?:块|元|塊)|$|[吧呢啊,，。!！?？\s])")
-_MONEY_BEFORE = re.compile(r"(?:退|扣|补|赔|偿|至少|最少|最多|顶多|只能|¥|￥|rmb|cny|refund|deduct|back|make it|do|give me|take|at least|at most|only|off|\$|个|點|点)\s*(?:我|给我|了|掉|个|款|me|us)?\s*$", re.I)
-_MONEY_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan|rmb|cny|bucks|dollars|back|off|吧|就行|就好|就可以|可以|行|我就|and)", re.I)
-_NOT_MONEY_AFTER = re.compile(r"^\s*(?:%|％|件|个|個|双|雙|条|條|只|天|号|號|月|日|点|點|小时|分钟|次|days?|hours?|pcs|items?|[:：/-][0-9])", re.I)
-_REJECTED_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan)?\s*(?:太少|太多|不行|不可以|不接受|不同意|也太|is too|too|not enough|won't|no way)", re.I)
-_REJECTED_BEFORE = re.compile(r"(?:不同意扣|不接受扣|不要扣|not|instead of|rather than|而不是)\s*(?:扣|退)?\s*$", re.I)
-_DEDUCTION_BEFORE = re.compile(r"(?:扣除?|少退|减|deduct|minus|take|knock)\s*(?:我|掉|了|个|only|just)?\s*(?:¥|￥|rmb)?\s*$|最多扣\s*$", re.I)
-_DEDUCTION_AFTER = re.compile(r"^\s*(?:元|块钱?|块|塊|yuan|rmb)?\s*(?:off|运费|的运费)", re.I)
 # Where a message turns to its bottom line: "…不过算了，退我50吧", "…but fine, refund me 60".
 _TURN = re.compile(r"不过|但是|可是|但|算了|只是|\bbut\b|\bhowever\b|\banyway\b|\bwhatever\b")
 _FUTURE = re.compile(r"明天|后天|下周|下星期|下礼拜|下个|等会|等下|待会|晚点|打算|准备|会寄|要寄|再寄|\b(?:will|going to|tomorrow|next week|later)\b")
@@ -142,18 +133,6 @@ _WHOLE_ANSWER_STRIP = re.compile(r"[\s,.!?~，。！？～、…:：;；'\"“�
 # A negation earlier in the same clause ("I won't ever agree", "我是不会同意的" is a cue of its own).
 _NEGATION_BEFORE = re.compile(r"(?:\b(?:not|never|no longer|won't|wont|don't|dont|can't|cannot|cant|isn't|refuse to)\b|不会|不能|不可能|唔会)[^.,;!?，。；！？\n]*$")
 _NEGATED = re.compile(r"(不要|不需要|不想|不用|不|没|别|no|not|don't|dont|never)\s*$")
-_DATE = re.compile(
-    r"大后天|大後天|后天|後天|明天|明早|今天|今晚|昨天|前天|下(?:个)?(?:周|週|星期|礼拜|禮拜)[一二三四五六日天]?|"
-    r"(?:周|週|星期|礼拜|禮拜)[一二三四五六日天]|[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号號]|"
-    r"[0-9]{1,2}\s*[号號]|[0-9一二三四五六七八九十两兩]+\s*(?:个)?(?:天|個工作天|个工作日|個工作日|工作日)(?:内|內|之内|之內)?|"
-    r"\b(?:tomorrow|today|tonight|yesterday|next (?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* [0-9]{1,2}(?:st|nd|rd|th)?|"
-    r"[0-9]{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|"
-    r"(?:in|within) [0-9a-z]+ (?:business |working )?days?)\b",
-    re.I)
-
-
 # The classifier's n-grams drop English stop words; these carry the stance of a short answer.
 _FORM_WORDS = re.compile(r"\b(no|not|don't|dont|won't|can't|never|yes|yeah|yep|ok|okay|when|where|how|what|which|who|why|"
                          r"already|i|you|your|me|but|if|instead|just|please)\b")
@@ -183,30 +162,6 @@ def _readable(text: str) -> bool:
     if good / len(sample) < 0.7:
         return False
     return any(ch.isalnum() or ch in "?？" or ord(ch) >= 0x2000 for ch in sample)
-
-
-def _money_figure(normalised: str, tracking: object = None) -> tuple[float, str] | None:
-    """The figure the buyer proposes or accepts, and whether it is a refund or a deduction: the first
-    figure with a money word around it that the buyer does not turn down ("50太少了，80吧" -> 80)."""
-    candidates: list[tuple[bool, float, str]] = []   # (turned down, value, kind)
-    for match in _FIGURE.finditer(normalised):
-        token = match.group(1) or match.group(2)
-        begin, end = match.span()
-        before, after = normalised[max(0, begin - 12): begin], normalised[end: end + 8]
-        if _NOT_MONEY_AFTER.match(after) or (tracking and token in str(tracking)):
-            continue
-        if not (_MONEY_BEFORE.search(before) or _MONEY_AFTER.match(after)):
-            continue
-        value = parse_number(token)
-        if not value or value <= 0 or value > 1_000_000:
-            continue
-        turned_down = bool(_REJECTED_AFTER.match(after) or _REJECTED_BEFORE.search(before))
-        kind = "deduction" if _DEDUCTION_BEFORE.search(before) or _DEDUCTION_AFTER.match(after) else "refund"
-        candidates.append((turned_down, round(value, 2), kind))
-    if not candidates:
-        return None
-    accepted = [c for c in candidates if not c[0]] or candidates
-    return accepted[0][1], accepted[0][2]
 
 
 def _sigmoid(x: float) -> float:
@@ -391,14 +346,14 @@ class StanceReader:
     def _extract(self, words: str, normalised: str) -> dict[str, object]:
         found, kind = self._slots.extract_details(words)
         slots: dict[str, object] = {k: found[k] for k in ("tracking_number", "carrier") if k in found}
-        figure = _money_figure(normalised, slots.get("tracking_number"))
+        figure = money_figure(normalised, slots.get("tracking_number"))
         if figure is not None:
             slots["amount"], slots["amount_kind"] = figure
         elif "amount" in found:
             slots["amount"], slots["amount_kind"] = found["amount"], kind or "refund"
-        date = _DATE.search(clean(words))
+        date = date_words(words)
         if date:
-            slots["date"] = date.group().strip()
+            slots["date"] = date
         return slots
 
     def _done_kind(self, normalised: str, slots: dict[str, object]) -> str:
