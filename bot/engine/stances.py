@@ -23,6 +23,18 @@ Rules where two stances meet (the examples are labelled the same way):
 - `wants` is what the buyer asks for instead of the offer, named in the words ("全额退款", "换一个",
   "补发", "东西我留着"), or `partial_refund` for a counter-offer that names a refund figure; a
   negated want ("不要换货") is not one.
+
+How cues are read (cues.yaml matches the normalised text, longest phrase first):
+
+- a one-word answer listed under `whole_answers` ("好", "行", "👍", "不", "嗯", "?") is what it says;
+- an agreement under a negation ("I won't agree", "not going to accept") counts for refuses;
+- a threat taken back ("我不会给差评的") is no threat; a done action still to come ("下周寄回去")
+  or asked about ("你们收到了吗") is not done;
+- cues after the message's last turn ("…气死了，不过算了，退我50吧") are its bottom line and weigh
+  more; a question in an angry message is rhetorical and adds to upset, not asks.
+
+Money figures and date words come from bot/engine/answer_details.py; tracking numbers and carriers
+from the scenario slot extractor (bot/engine/slots.py).
 """
 
 from __future__ import annotations
