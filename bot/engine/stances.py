@@ -89,11 +89,11 @@ class StanceSettings:
     whole_answer_points: float = 4.0  # a one-word answer from cues.yaml whole_answers
     decisive_points: float = 2.5    # cue points that state a done action or a threat outright
     agree_points: float = 1.5       # cue points of agreement that keep a question an agreement
-    threshold: float = 0.6          # below this confidence the reading is not `sure`
+    threshold: float = 0.7          # below this the reading is not `sure` (cross-validation: 0.5–0.7 is right ~55% of the time)
     # confidence = sigmoid(w · (logit of the top probability, share of n-grams seen in training,
     # cue points of the best stance capped at 1, 1)), fitted on 5-fold cross-validation
     # (benchmarks/stance_accuracy.py --fit).
-    calibration: tuple[float, float, float, float] = (1.278, -0.09, 0.443, 1.234)
+    calibration: tuple[float, float, float, float] = (1.249, -0.007, 0.318, 1.383)
 
 
 # ---- cue phrases ------------------------------------------------------------------------------
