@@ -93,7 +93,7 @@ class StanceSettings:
     # confidence = sigmoid(w · (logit of the top probability, share of n-grams seen in training,
     # cue points of the best stance capped at 1, 1)), fitted on 5-fold cross-validation
     # (benchmarks/stance_accuracy.py --fit).
-    calibration: tuple[float, float, float, float] = (1.249, -0.007, 0.318, 1.383)
+    calibration: tuple[float, float, float, float] = (1.374, 0.065, 0.282, 1.125)
 
 
 # ---- cue phrases ------------------------------------------------------------------------------
