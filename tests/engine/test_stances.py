@@ -14,8 +14,9 @@ from bot.engine.stances import (DONE_KINDS, QUESTION_TOPICS, STANCES, WANTS, Buy
 
 HELDOUT = Path(__file__).resolve().parent.parent / "data" / "stances_heldout.yaml"
 # Measured by benchmarks/stance_accuracy.py on the held-out set (a few points of slack below it).
-HELDOUT_ACCURACY_FLOOR = 0.82
-HELDOUT_LOCALE_FLOOR = 0.75
+# Measured 88.0% overall (zh_CN 86.7%, zh_TW 90.0%, en 90.0%) on 300 cases.
+HELDOUT_ACCURACY_FLOOR = 0.85
+HELDOUT_LOCALE_FLOOR = 0.80
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +158,17 @@ def test_empty_or_binary_is_unclear_and_unsure(reader, text):
     assert not reading.sure
 
 
+def _fastest_read(reader, text, times=3):
+    """The best of a few reads: a busy machine's pauses are not the reader's time."""
+    best = None
+    for _ in range(times):
+        start = time.perf_counter()
+        reading = reader.read(text)
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return reading, best
+
+
 def test_a_5000_character_paste_is_read_fast(reader):
     turns = []
     for i in range(80):
@@ -164,17 +176,30 @@ def test_a_5000_character_paste_is_read_fast(reader):
         turns.append(f"买家阿强 2024-11-20 10:{i % 60:02d}\n我再考虑考虑，这个质量真的一般")
     paste = ("\n".join(turns))[:4950] + "\n买家阿强 2024-11-20 11:00\n好吧同意"
     assert len(paste) >= 4900
-    reader.read(paste)
-    start = time.perf_counter()
-    reading = reader.read(paste)
-    assert time.perf_counter() - start < 0.05
+    reading, elapsed = _fastest_read(reader, paste)
+    assert elapsed < 0.05
     assert reading.stance == "agrees"
     assert len(reading.text) <= 300
-    long_single = "我真的很生气" * 900
-    start = time.perf_counter()
-    reading = reader.read(long_single)
-    assert time.perf_counter() - start < 0.05
-    assert len(reading.text) <= 300
+    for text in ["我真的很生气" * 900, "1" * 5000, "买家：" * 1700, "商家：好\n" * 1000, "SF" * 2500]:
+        reading, elapsed = _fastest_read(reader, text)
+        assert elapsed < 0.05, text[:10]
+        assert len(reading.text) <= 300
+
+
+def test_training_data_is_plentiful_and_mixed():
+    from bot.engine.stance_evaluation import locale_of
+    from bot.engine.stances import load_cues, load_examples
+
+    examples = load_examples()
+    assert all(len(examples[s]) >= 70 for s in STANCES)
+    everything = [t for texts in examples.values() for t in texts]
+    shares = {loc: sum(locale_of(t) == loc for t in everything) / len(everything) for loc in ("zh_CN", "zh_TW", "en")}
+    assert shares["en"] >= 0.15 and shares["zh_TW"] >= 0.12 and shares["zh_CN"] >= 0.5
+    cues = load_cues()
+    assert set(cues["stances"]) <= set(STANCES)
+    assert set(cues["topics"]) <= set(QUESTION_TOPICS)
+    assert set(cues["done"]) == set(DONE_KINDS)
+    assert set(cues["wants"]) == set(WANTS)
 
 
 def test_reading_is_deterministic():
