@@ -226,3 +226,13 @@ def test_heldout_accuracy_floor(reader, figures):
     assert fig.accuracy >= HELDOUT_ACCURACY_FLOOR
     for locale, (right, total) in fig.per_locale.items():
         assert right / total >= HELDOUT_LOCALE_FLOOR, locale
+
+
+def test_at_least_a_refund_is_a_refund_not_a_deduction():
+    """"最少退我95" asks for a refund of at least 95; "少退我20" is 20 less."""
+    from bot.engine.stances import default_stance_reader
+
+    reader = default_stance_reader()
+    assert reader.read("最少退我95").slots.get("amount_kind") == "refund"
+    assert reader.read("至少退我100块").slots.get("amount_kind") == "refund"
+    assert reader.read("少退我20吧").slots.get("amount_kind") == "deduction"
