@@ -21,6 +21,10 @@ from bot.engine.negotiation import TEMPLATE_PREFIX, NextMove, ladder_for
 from bot.engine.packs import Pack
 
 MAX_QUOTED_CHARS = 80        # the buyer's words quoted in a statement's history
+# What the move templates branch on (`topic`, `done`, `wants`); anything else takes their general branch.
+QUESTION_TOPICS = ("refund_when", "how_cancel", "where_send", "how_claim", "other")
+DONE_KINDS = ("tracking", "cancelled", "shipped", "other")
+WANTS = ("exchange", "resend", "keep_item", "partial_refund", "full_refund")
 
 
 @dataclass(frozen=True)
@@ -114,4 +118,4 @@ def _history_line(catalogue: Catalogue, pack: Pack, entry: HistoryEntry) -> dict
     }
 
 
-__all__ = ["HistoryEntry", "MoveContext", "move_drafts"]
+__all__ = ["HistoryEntry", "MoveContext", "move_drafts", "QUESTION_TOPICS", "DONE_KINDS", "WANTS"]
