@@ -231,12 +231,33 @@ def _move_contexts(move: str, remedy: str, amount: float | None, today: dt.date)
     return [("", None, MoveContext())]          # nudge: the buyer has not answered
 
 
+class _RememberedVariables:
+    """The engine as move_drafts uses it, with each draft's variables computed once: they depend on the
+    scenario, remedy, audience, details and facts, not on the move, so every move and context shares them."""
+
+    def __init__(self, engine) -> None:  # noqa: ANN001 - bot.engine.drafts.Engine (imported lazily)
+        self._engine = engine
+        self.catalogue = engine.catalogue
+        self.rendered = engine.rendered
+        self._known: dict[str, dict[str, object]] = {}
+
+    def variables(self, pack, scenario, remedy, audience, slots, settings, today=None, mark_placeholders=False,  # noqa: ANN001
+                  amount_kind=None, facts=None) -> dict[str, object]:
+        key = repr((pack.directories, scenario, remedy, audience, sorted(slots.items()), settings, today,
+                    mark_placeholders, amount_kind, facts))
+        if key not in self._known:
+            self._known[key] = self._engine.variables(pack, scenario, remedy, audience, slots, settings, today,
+                                                      mark_placeholders, amount_kind, facts)
+        return dict(self._known[key])
+
+
 def _move_render_checks(engine, pack, directory: Path, catalogue: Catalogue, today: dt.date) -> list[Finding]:
     """Render every move's drafts for every scenario's remedies, in every context its stance brings."""
     from bot.engine.drafts import MerchantSettings
     from bot.engine.move_drafts import move_drafts
     from bot.engine.negotiation import NextMove
 
+    engine = _RememberedVariables(engine)
     findings: list[Finding] = []
     seen_errors: set[str] = set()
     order_marks = (WORST_CASE_SLOTS["order_id"], pack.manifest.placeholder.format(label=pack.manifest.placeholders.get("order_id", "order_id")))

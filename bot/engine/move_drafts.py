@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from babel.dates import format_date
 
 from bot.engine.catalogue import Catalogue
-from bot.engine.drafts import Draft, Engine, MerchantSettings, format_money
+from bot.engine.drafts import Draft, Engine, MerchantSettings, format_date, format_money
 from bot.engine.facts import Facts
 from bot.engine.negotiation import TEMPLATE_PREFIX, NextMove, ladder_for
 from bot.engine.packs import Pack
