@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_currency
 
 from bot.engine.catalogue import DEFAULT_LOCALE, DETAIL_NAMES, UNKNOWN, Catalogue, default_catalogue
@@ -340,7 +340,18 @@ def _as_facts(facts: Facts | dict | None) -> Facts:
 
 
 def format_money(amount: float, pack: Pack) -> str:
-    return format_currency(amount, "CNY", format=pack.manifest.money_pattern, locale=pack.manifest.locale, currency_digits=False)
+    return _format_money(float(amount), pack.manifest.money_pattern, pack.manifest.locale)
+
+
+@lru_cache(maxsize=4096)
+def _format_money(amount: float, pattern: str, locale: str) -> str:
+    return format_currency(amount, "CNY", format=pattern, locale=locale, currency_digits=False)
+
+
+@lru_cache(maxsize=1024)
+def format_date(day: dt.date, format: str = "long", locale: str = DEFAULT_LOCALE) -> str:  # noqa: A002 - Babel's name
+    """Babel's format_date, remembered: packs format the same few dates over and over (lint, the gallery)."""
+    return _babel_format_date(day, format=format, locale=locale)
 
 
 @lru_cache(maxsize=1)

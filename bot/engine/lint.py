@@ -14,6 +14,7 @@ import opencc
 from jinja2 import TemplateSyntaxError, meta, nodes
 
 from bot.engine.catalogue import Catalogue, default_catalogue
+from bot.engine.negotiation import MOVE_VARIABLES, TEMPLATE_PREFIX, TEMPLATED_MOVES, ladder_for
 from bot.engine.packs import MANIFEST, TEMPLATE_SUFFIX, PackError, load_pack, make_environment, parse_template_name, read_manifest, shipped_pack_dir
 
 PLATFORM_NOTE_LIMIT = 200
@@ -23,7 +24,7 @@ TEMPLATE_VARIABLES = frozenset(
      "value", "time_frame", "ship_date", "insured", "phone",
      "item", "item_named", "unit", "condition", "condition_ids", "reported", "received_instead", "received_instead_id", "accessory", "accessory_named", "fault", "goods",
      "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging", "carrier_said", "reported_issue"}
-)
+) | frozenset(MOVE_VARIABLES)
 # Long but realistic details: a platform note must stay within the limit even with these.
 WORST_CASE_SLOTS = {"tracking_number": "JT0012345678901", "carrier": "deppon", "amount": 12345.67, "quantity": 12,
                     "order_id": "3719912345678901234"}
@@ -88,6 +89,9 @@ def lint_pack(directory: Path, catalogue: Catalogue | None = None) -> list[Findi
     expected = set(catalogue.draft_keys())
     remedy_ids = sorted(catalogue.remedies)
     present: set[tuple[str, str]] = set()
+    ladder = ladder_for(catalogue)
+    expected_moves = {(m, a) for m in TEMPLATED_MOVES for a in ladder.move(m).audiences}
+    present_moves: set[tuple[str, str]] = set()
 
     for path in sorted(directory.glob(f"*{TEMPLATE_SUFFIX}")):
         try:
@@ -110,9 +114,20 @@ def lint_pack(directory: Path, catalogue: Catalogue | None = None) -> list[Findi
             continue
         key = parse_template_name(path.name)
         if key is None:
-            findings.append(Finding(path, None, "name is not <remedy>.<audience>.j2"))
+            findings.append(Finding(path, None, f"name is not <remedy>.<audience>.j2 or {TEMPLATE_PREFIX}<move>.<audience>.j2"))
             continue
         remedy, audience = key
+        if remedy.startswith(TEMPLATE_PREFIX) and remedy not in catalogue.remedies:
+            move = remedy[len(TEMPLATE_PREFIX):]
+            if move not in TEMPLATED_MOVES:
+                close = difflib.get_close_matches(move, TEMPLATED_MOVES, n=1)
+                hint = f"; did you mean {TEMPLATE_PREFIX}{close[0]}?" if close else ""
+                findings.append(Finding(path, None, f"'{move}' is not a move with templates (moves: {', '.join(TEMPLATED_MOVES)}){hint}"))
+            elif (move, audience) not in expected_moves:
+                findings.append(Finding(path, None, f"move {move} has no '{audience}' audience (it has: {', '.join(ladder.move(move).audiences)})"))
+            else:
+                present_moves.add((move, audience))
+            continue
         if remedy not in catalogue.remedies:
             close = difflib.get_close_matches(remedy, remedy_ids, n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
@@ -127,6 +142,12 @@ def lint_pack(directory: Path, catalogue: Catalogue | None = None) -> list[Findi
         name = f"{remedy}.{audience}{TEMPLATE_SUFFIX}"
         if shipped or manifest.complete:
             findings.append(Finding(directory / name, None, "missing: every remedy × audience needs a template in this pack"))
+        else:
+            findings.append(Finding(directory / name, None, f"not in this pack; the shipped {manifest.locale} template is used", fatal=False))
+    for move, audience in sorted(expected_moves - present_moves):
+        name = f"{TEMPLATE_PREFIX}{move}.{audience}{TEMPLATE_SUFFIX}"
+        if shipped or manifest.complete:
+            findings.append(Finding(directory / name, None, "missing: every move × audience needs a template in this pack"))
         else:
             findings.append(Finding(directory / name, None, f"not in this pack; the shipped {manifest.locale} template is used", fatal=False))
 
@@ -171,10 +192,108 @@ def _render_checks(directory: Path, locale: str, shipped: bool, catalogue: Catal
                             findings.append(Finding(origin, None, f"leaves 'None' or template syntax in the draft for {scenario.id}"))
                         if audience == "platform" and len(text) > PLATFORM_NOTE_LIMIT:
                             findings.append(Finding(origin, None, f"platform note is {len(text)} characters for {scenario.id}, tone {tone} (at most {PLATFORM_NOTE_LIMIT})"))
+    findings.extend(_move_render_checks(engine, pack, directory, catalogue, today))
     unique: dict[str, Finding] = {}
     for f in findings:
         unique.setdefault(str(f), f)
     return list(unique.values())
+
+
+# Long buyer words, quoted in a statement's history and an answer.
+_BUYER_WORDS = "不行，必须全额退款，不然我就去投诉你们，还要给差评，你们自己看着办吧！！！" * 2
+# Statements only: the platform reads the whole negotiation, so they may run past the note limit.
+_LONG_MOVES = frozenset({"statement"})
+
+
+def _move_contexts(move: str, remedy: str, amount: float | None, today: dt.date):
+    """(stance, buyer_amount, MoveContext) for each answer that leads to `move`."""
+    from bot.engine.move_drafts import DONE_KINDS, QUESTION_TOPICS, WANTS, HistoryEntry, MoveContext
+
+    buyer_amount = None if amount is None else amount + 1
+    if move == "confirm":
+        return [("agrees", None, MoveContext()), ("counter_offer", buyer_amount, MoveContext())]
+    if move in ("proof", "ask_figure"):
+        return [("refuses", None, MoveContext(words=_BUYER_WORDS))]
+    if move == "answer":
+        return [("asks", None, MoveContext(topic=t, words=_BUYER_WORDS)) for t in QUESTION_TOPICS]
+    if move == "thank":
+        return [("already_done", None, MoveContext(done=d, new_tracking=WORST_CASE_SLOTS["tracking_number"] if d == "tracking" else None))
+                for d in DONE_KINDS]
+    if move == "calm":
+        return [("upset", None, MoveContext(words=_BUYER_WORDS))]
+    if move == "statement":
+        history = (HistoryEntry(today - dt.timedelta(days=2), "shop", remedy, amount),
+                   HistoryEntry(today - dt.timedelta(days=1), "buyer", stance="refuses", amount=buyer_amount, words=_BUYER_WORDS))
+        return [("escalates", None, MoveContext(words=_BUYER_WORDS, history=history))]
+    if move == "consider":
+        return ([("counter_offer", buyer_amount, MoveContext())] +
+                [("counter_offer", None, MoveContext(wants=w)) for w in WANTS])
+    return [("", None, MoveContext())]          # nudge: the buyer has not answered
+
+
+class _RememberedVariables:
+    """The engine as move_drafts uses it, with each draft's variables computed once: they depend on the
+    scenario, remedy, audience, details and facts, not on the move, so every move and context shares them."""
+
+    def __init__(self, engine) -> None:  # noqa: ANN001 - bot.engine.drafts.Engine (imported lazily)
+        self._engine = engine
+        self.catalogue = engine.catalogue
+        self.rendered = engine.rendered
+        self._known: dict[str, dict[str, object]] = {}
+
+    def variables(self, pack, scenario, remedy, audience, slots, settings, today=None, mark_placeholders=False,  # noqa: ANN001
+                  amount_kind=None, facts=None) -> dict[str, object]:
+        key = repr((pack.directories, scenario, remedy, audience, sorted(slots.items()), settings, today,
+                    mark_placeholders, amount_kind, facts))
+        if key not in self._known:
+            self._known[key] = self._engine.variables(pack, scenario, remedy, audience, slots, settings, today,
+                                                      mark_placeholders, amount_kind, facts)
+        return dict(self._known[key])
+
+
+def _move_render_checks(engine, pack, directory: Path, catalogue: Catalogue, today: dt.date) -> list[Finding]:
+    """Render every move's drafts for every scenario's remedies, in every context its stance brings."""
+    from bot.engine.drafts import MerchantSettings
+    from bot.engine.move_drafts import move_drafts
+    from bot.engine.negotiation import NextMove
+
+    engine = _RememberedVariables(engine)
+    findings: list[Finding] = []
+    seen_errors: set[str] = set()
+    order_marks = (WORST_CASE_SLOTS["order_id"], pack.manifest.placeholder.format(label=pack.manifest.placeholders.get("order_id", "order_id")))
+    for move in TEMPLATED_MOVES:
+        for scenario in catalogue.scenarios.values():
+            for remedy_id in scenario.remedies:
+                for tone in ("warm", "formal"):
+                    for (slots, amount_kind), facts in itertools.product(
+                            (({}, "refund"), (WORST_CASE_SLOTS, "refund"), (WORST_CASE_SLOTS, "deduction")), FACT_SETS):
+                        settings = MerchantSettings(shop=WORST_CASE_SHOP if slots else None, tone=tone)
+                        amount = slots.get("amount")
+                        for stance, buyer_amount, context in _move_contexts(move, remedy_id, amount, today):
+                            step = NextMove(stance, move, remedy_id, amount, amount_kind, buyer_amount=buyer_amount)
+                            try:
+                                drafts = move_drafts(engine, scenario.id, step, slots, pack, settings, facts, context, today)
+                            except PackError as exc:
+                                message = str(exc)
+                                if message not in seen_errors:
+                                    seen_errors.add(message)
+                                    first = ladder_for(catalogue).move(move).audiences[0]
+                                    findings.append(Finding(directory / f"{TEMPLATE_PREFIX}{move}.{first}{TEMPLATE_SUFFIX}", None, f"does not render ({message})"))
+                                continue
+                            for draft in drafts:
+                                name = f"{TEMPLATE_PREFIX}{move}.{draft.audience}{TEMPLATE_SUFFIX}"
+                                origin = pack.origin(name) or directory / name
+                                text = draft.text
+                                where = f"{scenario.id}/{remedy_id}, stance {stance or 'none'}, tone {tone}"
+                                if not text.strip():
+                                    findings.append(Finding(origin, None, f"renders empty for {where}"))
+                                if "None" in text or "{{" in text or "{%" in text:
+                                    findings.append(Finding(origin, None, f"leaves 'None' or template syntax in the draft for {where}"))
+                                if draft.audience == "platform" and move not in _LONG_MOVES and len(text) > PLATFORM_NOTE_LIMIT:
+                                    findings.append(Finding(origin, None, f"platform note is {len(text)} characters for {where} (at most {PLATFORM_NOTE_LIMIT})"))
+                                if draft.audience == "buyer" and ("order_id" in draft.missing or any(mark in text for mark in order_marks)):
+                                    findings.append(Finding(origin, None, f"names the order number in a message to the buyer ({where}): the chat is the order's own thread"))
+    return findings
 
 
 def _line_of_name(source: str, name: str) -> int | None:

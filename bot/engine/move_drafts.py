@@ -13,13 +13,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from babel.dates import format_date
 
 from bot.engine.catalogue import Catalogue
-from bot.engine.drafts import Draft, Engine, MerchantSettings, format_money
+from bot.engine.drafts import Draft, Engine, MerchantSettings, format_date, format_money
 from bot.engine.facts import Facts
 from bot.engine.negotiation import TEMPLATE_PREFIX, NextMove, ladder_for
 from bot.engine.packs import Pack
+from bot.engine.stances import DONE_KINDS, QUESTION_TOPICS, WANTS  # what the move templates branch on
 
 MAX_QUOTED_CHARS = 80        # the buyer's words quoted in a statement's history
 # Evidence lines of the seed's advice that hold only when the carrier lost the goods ("快递丢件时，…"):
@@ -120,4 +120,4 @@ def _history_line(catalogue: Catalogue, pack: Pack, entry: HistoryEntry) -> dict
     }
 
 
-__all__ = ["HistoryEntry", "MoveContext", "move_drafts"]
+__all__ = ["HistoryEntry", "MoveContext", "move_drafts", "QUESTION_TOPICS", "DONE_KINDS", "WANTS"]

@@ -27,6 +27,11 @@ ASK_LIMIT = "ask_limit"           # a counter-offer or a better offer needs the 
 _STANCE_STEPS = {"confirm", "next_offer", "counter", "answer", "thank", "calm", "statement", ASK_MERCHANT}
 _REFUSAL_STEPS = {"proof", "calm"}
 TEMPLATE_PREFIX = "move_"
+# Moves with templates of their own (move_<move>.<audience>.j2); an `offer` reuses the remedy's templates.
+TEMPLATED_MOVES = tuple(m for m in MOVES if m != "offer")
+# What a move's drafts see beyond an opening draft's variables (bot.engine.move_drafts; docs/catalogue-and-packs.md).
+MOVE_VARIABLES = ("move", "stance", "preface", "negotiation", "amount_offered", "buyer_amount", "topic", "done",
+                  "buyer_words", "wants", "new_tracking", "history", "evidence_to_upload")
 
 
 @dataclass(frozen=True)
@@ -244,4 +249,4 @@ def ladder_table(catalogue: Catalogue, scenario: str, remedy: str, facts: Facts 
 
 
 __all__ = ["STANCES", "MOVES", "ASK_MERCHANT", "ASK_LIMIT", "Ladder", "Position", "NextMove", "MoveSpec",
-           "load_ladder", "ladder_for", "next_move", "ladder_table", "TEMPLATE_PREFIX"]
+           "load_ladder", "ladder_for", "next_move", "ladder_table", "TEMPLATE_PREFIX", "TEMPLATED_MOVES", "MOVE_VARIABLES"]

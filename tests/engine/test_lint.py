@@ -94,3 +94,50 @@ def test_template_that_fails_at_render_time(tmp_path):
     clear_cache()
     found = errors(tmp_path)
     assert any("partial_refund.buyer.j2" in e and "does not render" in e for e in found), found
+
+
+def test_missing_move_template_in_a_complete_pack(copy_of):
+    pack = copy_of("zh_TW")
+    (pack / "move_statement.platform.j2").unlink()
+    found = errors(pack)
+    assert any("move_statement.platform.j2" in e and "missing" in e for e in found), found
+
+
+def test_move_template_leaving_none(copy_of):
+    pack = copy_of("en")
+    (pack / "move_calm.buyer.j2").write_text("Sorry about that.\nYou asked about {{ wants or None }}.\n{{ signature }}", encoding="utf-8")
+    found = errors(pack)
+    assert any("move_calm.buyer.j2" in e and "'None'" in e for e in found), found
+
+
+def test_unknown_move_and_move_audience(copy_of):
+    pack = copy_of("zh_CN")
+    shutil.copy(pack / "move_calm.buyer.j2", pack / "move_clam.buyer.j2")
+    shutil.copy(pack / "move_calm.buyer.j2", pack / "move_calm.platform.j2")
+    found = errors(pack)
+    assert any("move_clam.buyer.j2" in e and "did you mean move_calm" in e for e in found), found
+    assert any("move_calm.platform.j2" in e and "audience" in e for e in found), found
+
+
+def test_move_variables_are_known(copy_of):
+    pack = copy_of("zh_CN")
+    (pack / "move_nudge.buyer.j2").write_text("{{ c_offer }}{{ history | length }}{{ evidence_to_upload | join('、') }}\n{{ signature }}", encoding="utf-8")
+    found = errors(pack)
+    assert any("move_nudge.buyer.j2:1" in e and "c_offer" in e for e in found), found
+    assert not any("undefined variable 'history'" in e or "undefined variable 'evidence_to_upload'" in e for e in found), found
+
+
+def test_order_number_in_a_buyer_move_draft(copy_of):
+    pack = copy_of("zh_CN")
+    path = pack / "move_thank.buyer.j2"
+    path.write_text("订单{{ order_id }}\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    found = errors(pack)
+    assert any("move_thank.buyer.j2" in e and "order number" in e for e in found), found
+
+
+def test_over_long_move_platform_note_but_not_the_statement(copy_of):
+    pack = copy_of("zh_CN")
+    (pack / "move_proof.platform.j2").write_text("请您补充凭证，" * 30, encoding="utf-8")
+    found = errors(pack)
+    assert any("move_proof.platform.j2" in e and "platform note" in e for e in found), found
+    assert not any("move_statement.platform.j2" in e for e in found), found
