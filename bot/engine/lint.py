@@ -14,6 +14,7 @@ import opencc
 from jinja2 import TemplateSyntaxError, meta, nodes
 
 from bot.engine.catalogue import Catalogue, default_catalogue
+from bot.engine.negotiation import MOVES, TEMPLATE_PREFIX
 from bot.engine.packs import MANIFEST, TEMPLATE_SUFFIX, PackError, load_pack, make_environment, parse_template_name, read_manifest, shipped_pack_dir
 
 PLATFORM_NOTE_LIMIT = 200
@@ -22,7 +23,15 @@ TEMPLATE_VARIABLES = frozenset(
      "remedy", "audience", "scenario_title", "remedy_title", "today", "range", "dict",
      "value", "time_frame", "ship_date", "insured", "phone",
      "item", "item_named", "unit", "condition", "condition_ids", "reported", "received_instead", "received_instead_id", "accessory", "accessory_named", "fault", "goods",
-     "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging", "carrier_said", "reported_issue"}
+     "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging", "carrier_said", "reported_issue",
+     "preface"}
+)
+# What a negotiation move's template sees beyond TEMPLATE_VARIABLES (bot.engine.move_drafts); any
+# template may import _moves.j2, so these are accepted in every template. Minimal stand-in until the
+# full lint of move_ templates lands (it may replace this).
+MOVE_VARIABLES = frozenset(
+    {"move", "stance", "preface", "negotiation", "amount_offered", "buyer_amount", "topic", "done", "buyer_words",
+     "wants", "new_tracking", "history", "evidence_to_upload"}
 )
 # Long but realistic details: a platform note must stay within the limit even with these.
 WORST_CASE_SLOTS = {"tracking_number": "JT0012345678901", "carrier": "deppon", "amount": 12345.67, "quantity": 12,
@@ -101,7 +110,7 @@ def lint_pack(directory: Path, catalogue: Catalogue | None = None) -> list[Findi
             findings.append(Finding(path, exc.lineno, f"syntax error: {exc.message}"))
             continue
         assigned = {node.name for node in ast.find_all(nodes.Name) if node.ctx in ("store", "param")}
-        for name in sorted(meta.find_undeclared_variables(ast) - TEMPLATE_VARIABLES - assigned):
+        for name in sorted(meta.find_undeclared_variables(ast) - TEMPLATE_VARIABLES - MOVE_VARIABLES - assigned):
             findings.append(Finding(path, _line_of_name(source, name), f"undefined variable '{name}' (a template sees: {', '.join(sorted(TEMPLATE_VARIABLES - {'range', 'dict'}))})"))
         if manifest.locale == "zh_TW":
             for lineno, ch in simplified_only_characters(source):
@@ -113,6 +122,8 @@ def lint_pack(directory: Path, catalogue: Catalogue | None = None) -> list[Findi
             findings.append(Finding(path, None, "name is not <remedy>.<audience>.j2"))
             continue
         remedy, audience = key
+        if remedy.startswith(TEMPLATE_PREFIX) and remedy[len(TEMPLATE_PREFIX):] in MOVES:
+            continue            # a negotiation move's template (move_<move>.<audience>.j2)
         if remedy not in catalogue.remedies:
             close = difflib.get_close_matches(remedy, remedy_ids, n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
