@@ -70,11 +70,11 @@ mark.ph{background:var(--ph-bg);color:var(--ph-fg);border-radius:3px;padding:0 2
 .ladder{margin:1rem 0 0;border-top:1px solid var(--line);padding-top:.4rem}
 .ladder-title{font-size:1rem;margin:.4rem 0 .2rem}
 .ladder-lede,.ladder-note{margin:.2rem 0;color:var(--muted);font-size:.9rem}
-.ladder-table{border-collapse:collapse;margin:.4rem 0;font-size:.9rem;width:100%}
-.ladder-table th,.ladder-table td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+.ladder-table{border-collapse:collapse;margin:.4rem 0;font-size:.9rem;max-width:100%}
+.ladder-table th,.ladder-table td{border-bottom:1px solid var(--line);padding:2px 10px 2px 0;height:var(--tap);text-align:left;vertical-align:middle}
 .ladder-table thead th{color:var(--muted);font-weight:600}
 .ladder-table tbody th{font-weight:600;white-space:nowrap}
-.ladder-table a,.step .see a{color:var(--accent-dark);display:inline-block;min-height:var(--tap);line-height:var(--tap)}
+.ladder-table a,.step .see a{color:var(--accent-dark);display:inline-flex;align-items:center;min-height:var(--tap)}
 .steps-ladder{list-style:none;margin:.4rem 0 0;padding:0}
 .step{margin:.6rem 0 0;padding-left:10px;border-left:3px solid var(--accent)}
 .step .said{margin:.2rem 0;font-size:.98rem}
