@@ -465,7 +465,7 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
                             draft_id, step.remedy, audience, locale, ui, heading, remedy.why[locale] if offer else "",
                             shown, live, negotiation_label(locale, remedy.negotiation) if offer else "",
                             limit=audience == "platform" and step.move != "statement", move=step.move))
-                        texts.extend([heading, audience_label(locale, audience)])
+                        texts.extend([heading, audience_label(locale, audience, step.move)])
                     said = stance_label(locale, ladder_step.stance)
                     move_advice = ladder_for(catalogue).move(step.move).advice[locale]
                     texts.extend([said, move_advice])
@@ -538,7 +538,7 @@ def _card_html(draft_id: str, remedy_id: str, audience: str, locale: str, ui: di
     static = "" if live else f'<span class="static">{_esc(ui["static_letter" if letter else "static"])}</span>'
     return (
         f'<li class="draft" {anchor}data-draft="{_esc(draft_id)}" data-remedy="{remedy_id}" data-audience="{audience}"{step}>'
-        f'<div class="draft-head"><h4><span class="aud aud-{audience}">{_esc(audience_label(locale, audience))}</span> '
+        f'<div class="draft-head"><h4><span class="aud aud-{audience}">{_esc(audience_label(locale, audience, move))}</span> '
         f'{_esc(heading)}</h4>'
         f'<button type="button" class="copy" data-copy="{_esc(draft_id)}">{_esc(ui["copy"])}</button></div>'
         f'{why_html}'

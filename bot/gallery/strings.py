@@ -96,6 +96,7 @@ _STEPS = {
 }
 _OFFER = N_("Offer instead: {remedy}")
 _COUNTER = N_("Counter-offer: {remedy}")
+_STATEMENT_AUDIENCE = N_("To the platform")        # an evidence statement is not a negotiation note
 
 
 def ui(locale: str) -> dict[str, str]:
@@ -104,7 +105,9 @@ def ui(locale: str) -> dict[str, str]:
     return {"lang": HTML_LANG[locale], **{key: _(message) for key, message in _UI.items()}}
 
 
-def audience_label(locale: str, audience: str) -> str:
+def audience_label(locale: str, audience: str, move: str | None = None) -> str:
+    if move == "statement" and audience == "platform":
+        return translator(locale).gettext(_STATEMENT_AUDIENCE)
     return translator(locale).gettext(_AUDIENCES[audience])
 
 
