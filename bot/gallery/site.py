@@ -154,13 +154,15 @@ def ladder_steps(engine: Engine, scenario: str) -> list[LadderStep]:
     if not countered.writes_drafts or countered.move == "confirm":
         countered = NextMove("counter_offer", "consider", remedy)
     escalated = next_move(catalogue, Position(scenario, remedy), "escalates")
-    steps = [("agrees", agreed), ("refuses", refused), ("counter_offer", countered), ("escalates", escalated)]
-    return [LadderStep(stance, replace(step, amount=None, buyer_amount=None)) for stance, step in steps]
+    steps = {"agrees": agreed, "refuses": refused, "counter_offer": countered, "escalates": escalated}
+    return [LadderStep(stance, replace(steps[stance], amount=None, buyer_amount=None)) for stance in LADDER_STANCES]
 
 
 class _SentinelEngine:
-    """The engine as move_drafts uses it, writing gallery templates: the live details as sentinels and
-    the other placeholders marked (as sentinel_template does for an opening draft)."""
+    """The engine as move_drafts uses it (catalogue, variables, rendered), writing gallery templates: the
+    live details as sentinels and the other placeholders marked, as sentinel_template does for an opening
+    draft. So a ladder draft's template comes from move_drafts itself, not from a copy of its logic; the
+    build then checks each one against move_drafts with real details (_move_fill_works)."""
 
     def __init__(self, engine: Engine):
         self._engine = engine
@@ -387,6 +389,7 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
         drafts_data: dict[str, dict[str, str | None]] = {tone: {} for tone in TONES}
         static_text: dict[str, dict[str, str]] = {tone: {} for tone in TONES}
         articles = []
+
         def live_or_fixed(draft_id: str, template_for, works, fixed_for) -> tuple[str, bool]:
             """Every tone's gallery template (or fixed text) of one draft; the first tone's text as shown."""
             stats["drafts"] += 1
