@@ -67,6 +67,19 @@ mark.ph{background:var(--ph-bg);color:var(--ph-fg);border-radius:3px;padding:0 2
 .count.over{color:var(--warn);font-weight:600}
 .static{color:var(--warn)}
 .nodrafts{color:var(--muted)}
+.ladder{margin:1rem 0 0;border-top:1px solid var(--line);padding-top:.4rem}
+.ladder-title{font-size:1rem;margin:.4rem 0 .2rem}
+.ladder-lede,.ladder-note{margin:.2rem 0;color:var(--muted);font-size:.9rem}
+.ladder-table{border-collapse:collapse;margin:.4rem 0;font-size:.9rem;max-width:100%}
+.ladder-table th,.ladder-table td{border-bottom:1px solid var(--line);padding:2px 10px 2px 0;height:var(--tap);text-align:left;vertical-align:middle}
+.ladder-table thead th{color:var(--muted);font-weight:600}
+.ladder-table tbody th{font-weight:600;white-space:nowrap}
+.ladder-table a,.step .see a{color:var(--accent-dark);display:inline-flex;align-items:center;min-height:var(--tap)}
+.steps-ladder{list-style:none;margin:.4rem 0 0;padding:0}
+.step{margin:.6rem 0 0;padding-left:10px;border-left:3px solid var(--accent)}
+.step .said{margin:.2rem 0;font-size:.98rem}
+.move-advice{margin:.1rem 0 .4rem;color:var(--muted);font-size:.88rem}
+.step .see{margin:0;display:flex;flex-wrap:wrap;gap:0 14px}
 .empty{text-align:center;color:var(--muted);padding:2rem 0}
 footer{color:var(--muted);font-size:.8rem;text-align:center;padding:0 12px 24px}
 .toast{position:fixed;left:50%;bottom:16px;transform:translateX(-50%);background:#1d2330;color:#fff;padding:10px 16px;
@@ -89,6 +102,7 @@ main{max-width:none;padding:0}
 .scenario{border:0;border-top:2px solid #000;border-radius:0;padding:8px 0;margin:0 0 8px;break-inside:auto}
 .drafts{display:block}
 .draft{border:1px solid #999;margin:0 0 8px;break-inside:avoid;page-break-inside:avoid}
+.ladder-table{break-inside:avoid}
 pre.text{border:0;padding:0;break-inside:avoid}
 mark.ph{background:none;color:#000;border-bottom:1px dashed #000}
 .advice summary{min-height:0}
@@ -289,6 +303,9 @@ function applyFilter() {
       if (ok) visible++;
     });
     shown += visible;
+    $$("li.step", article).forEach(function (step) {      // a ladder step without a matching draft folds away
+      if ($("li.draft", step)) step.hidden = !$("li.draft:not([hidden])", step);
+    });
     article.hidden = cards.length ? visible === 0 : !terms.every(function (t) { return head.indexOf(t) >= 0; });
   });
   var ui = PACKS[state.pack].ui;

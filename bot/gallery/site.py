@@ -25,7 +25,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,9 +36,11 @@ from bot import __version__
 from bot.engine.catalogue import LOCALES, UNKNOWN
 from bot.engine.drafts import Engine, MerchantSettings, TONES, default_engine
 from bot.engine.lint import lint_pack
+from bot.engine.move_drafts import MoveContext, move_drafts
+from bot.engine.negotiation import ASK_LIMIT, NextMove, Position, ladder_for, ladder_table, next_move
 from bot.engine.packs import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Pack, PackError, load_pack, shipped_pack_dir, tidy
 from bot.gallery.assets import CSS, JS
-from bot.gallery.strings import audience_label, negotiation_label, ui as ui_words
+from bot.gallery.strings import audience_label, ladder_step_label, move_label, negotiation_label, stance_label, ui as ui_words
 
 INDEX = "index.html"
 # One private-use character per live-fill detail; the page replaces them (see module docstring).
@@ -106,6 +108,98 @@ def _live_fill_works(engine: Engine, pack: Pack, template: str, scenario: str, r
                                    ("carrier", values.carrier)) if v is not None}
         settings = MerchantSettings(shop=values.shop, signature=values.signature, tone=tone)
         expected = engine.draft(scenario, remedy, audience, slots, pack, settings, today).text
+        if fill_text(template, detail_values(pack, engine, values, marked=False)) != expected:
+            return False
+    return True
+
+
+# ---- the negotiation ladder under each scenario -------------------------------------------------
+# The steps shown for a scenario's recommended remedy: what the buyer said, and the next move. Amounts
+# are not known on the page, so every step proposes none (the templates show their placeholder or
+# their no-figure wording); the buyer's own figure is not known either.
+LADDER_STANCES = ("agrees", "refuses", "counter_offer", "escalates")
+_GALLERY_LIMIT = 100.0      # any limit: it only lets an amount remedy step up; the amount itself is dropped
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    stance: str
+    step: NextMove
+    context: MoveContext = MoveContext()
+
+
+def ladder_remedy(engine: Engine, scenario: str) -> str | None:
+    """The remedy the ladder is shown for: the scenario's recommended one without any facts."""
+    options = engine.remedy_options(scenario, facts=None)
+    return options[0].remedy if options else None
+
+
+def ladder_steps(engine: Engine, scenario: str) -> list[LadderStep]:
+    """Agreement, refusal, counter-offer and escalation after the opening of the recommended remedy,
+    as bot.engine.negotiation.next_move takes them (none for a scenario without remedies)."""
+    remedy = ladder_remedy(engine, scenario)
+    if remedy is None:
+        return []
+    catalogue = engine.catalogue
+    ladder = ladder_for(catalogue)
+    position = Position(scenario, remedy, limit=_GALLERY_LIMIT)
+    agreed = next_move(catalogue, Position(scenario, remedy), "agrees")
+    refused = next_move(catalogue, position, "refuses")
+    if refused.move == ASK_LIMIT or not refused.writes_drafts:
+        after = ladder.after_refusal(scenario, remedy)
+        refused = (NextMove("refuses", "offer", after, preface="refused") if after in catalogue.remedies
+                   else NextMove("refuses", after if after in ladder.moves else "proof", remedy))
+    # A figure above the limit: an amount remedy that fits answers with an offer in between; else `consider`.
+    countered = next_move(catalogue, position, "counter_offer", amount=_GALLERY_LIMIT * 2, amount_kind="refund")
+    if not countered.writes_drafts or countered.move == "confirm":
+        countered = NextMove("counter_offer", "consider", remedy)
+    escalated = next_move(catalogue, Position(scenario, remedy), "escalates")
+    steps = {"agrees": agreed, "refuses": refused, "counter_offer": countered, "escalates": escalated}
+    return [LadderStep(stance, replace(steps[stance], amount=None, buyer_amount=None)) for stance in LADDER_STANCES]
+
+
+class _SentinelEngine:
+    """The engine as move_drafts uses it (catalogue, variables, rendered), writing gallery templates: the
+    live details as sentinels and the other placeholders marked, as sentinel_template does for an opening
+    draft. So a ladder draft's template comes from move_drafts itself, not from a copy of its logic; the
+    build then checks each one against move_drafts with real details (_move_fill_works)."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self.catalogue = engine.catalogue
+
+    def variables(self, *args, **kwargs) -> dict[str, object]:
+        variables = self._engine.variables(*args, **kwargs)
+        variables.update(SENTINELS)
+        return variables
+
+    @staticmethod
+    def rendered(pack: Pack, template: str, audience: str, variables: dict[str, object]) -> tuple[str, tuple[str, ...]]:
+        return pack.render(template, audience, variables), ()
+
+
+def move_sentinel_templates(engine: Engine, pack: Pack, scenario: str, ladder_step: LadderStep, tone: str,
+                            today: dt.date) -> list[tuple[str, str]]:
+    """(audience, gallery template) for each draft of a ladder step, written by move_drafts itself."""
+    drafts = move_drafts(_SentinelEngine(engine), scenario, ladder_step.step, {}, pack, MerchantSettings(tone=tone),
+                         context=ladder_step.context, today=today)
+    return [(d.audience, d.text) for d in drafts]
+
+
+def move_text(engine: Engine, pack: Pack, scenario: str, ladder_step: LadderStep, audience: str,
+              values: FillValues, tone: str, today: dt.date) -> str:
+    """What move_drafts writes for a ladder step's draft with the details typed on the page."""
+    slots = {k: v for k, v in (("amount", values.amount), ("tracking_number", values.tracking_number),
+                               ("carrier", values.carrier)) if v is not None}
+    settings = MerchantSettings(shop=values.shop, signature=values.signature, tone=tone)
+    drafts = move_drafts(engine, scenario, ladder_step.step, slots, pack, settings, context=ladder_step.context, today=today)
+    return next(d.text for d in drafts if d.audience == audience)
+
+
+def _move_fill_works(engine: Engine, pack: Pack, template: str, scenario: str, ladder_step: LadderStep, audience: str,
+                     tone: str, today: dt.date) -> bool:
+    for values, _ in _CHECKS:
+        expected = move_text(engine, pack, scenario, ladder_step, audience, values, tone, today)
         if fill_text(template, detail_values(pack, engine, values, marked=False)) != expected:
             return False
     return True
@@ -295,6 +389,26 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
         drafts_data: dict[str, dict[str, str | None]] = {tone: {} for tone in TONES}
         static_text: dict[str, dict[str, str]] = {tone: {} for tone in TONES}
         articles = []
+
+        def live_or_fixed(draft_id: str, template_for, works, fixed_for) -> tuple[str, bool]:
+            """Every tone's gallery template (or fixed text) of one draft; the first tone's text as shown."""
+            stats["drafts"] += 1
+            for tone in TONES:
+                template = template_for(tone)
+                if works(template, tone):
+                    drafts_data[tone][draft_id] = template
+                    initial_text = fill_text(template, detail_values(pack, engine, initial, marked=True), keep_marks=True)
+                else:
+                    stats["static"] += tone == TONES[0]
+                    fixed = fixed_for(tone)
+                    drafts_data[tone][draft_id] = None
+                    static_text[tone][draft_id] = fixed
+                    initial_text = fixed
+                texts.append(_MARKS.sub("", initial_text))
+                if tone == TONES[0]:
+                    shown = initial_text
+            return shown, drafts_data[TONES[0]][draft_id] is not None
+
         for scenario in catalogue.scenarios.values():
             advice = scenario.advice[locale]
             title = scenario.title[locale]
@@ -304,23 +418,16 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
                 remedy = catalogue.remedy(remedy_id)
                 for audience in remedy.audiences:
                     draft_id = f"{page.id}.{scenario.id}.{remedy_id}.{audience}"
-                    stats["drafts"] += 1
-                    for tone in TONES:
-                        template = sentinel_template(engine, pack, scenario.id, remedy_id, audience, tone, today)
-                        if _live_fill_works(engine, pack, template, scenario.id, remedy_id, audience, tone, today):
-                            drafts_data[tone][draft_id] = template
-                            initial_text = fill_text(template, detail_values(pack, engine, initial, marked=True), keep_marks=True)
-                        else:
-                            stats["static"] += tone == TONES[0]
-                            settings = MerchantSettings(shop=shop, signature=signature, tone=tone)
-                            fixed = engine.draft(scenario.id, remedy_id, audience, {}, pack, settings, today).text
-                            drafts_data[tone][draft_id] = None
-                            static_text[tone][draft_id] = fixed
-                            initial_text = fixed
-                        texts.append(_MARKS.sub("", initial_text))
-                        if tone == TONES[0]:
-                            shown = initial_text
-                    live = drafts_data[TONES[0]][draft_id] is not None
+
+                    def fixed_for(tone, remedy_id=remedy_id, audience=audience):
+                        settings = MerchantSettings(shop=shop, signature=signature, tone=tone)
+                        return engine.draft(scenario.id, remedy_id, audience, {}, pack, settings, today).text
+
+                    shown, live = live_or_fixed(
+                        draft_id,
+                        lambda tone: sentinel_template(engine, pack, scenario.id, remedy_id, audience, tone, today),
+                        lambda template, tone: _live_fill_works(engine, pack, template, scenario.id, remedy_id, audience, tone, today),
+                        fixed_for)
                     letter = audience == "carrier" and engine.letter_pack(pack, audience) is not pack
                     reading = ""
                     if letter:
@@ -329,20 +436,50 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
                         reading = (f'<details class="reading"><summary>{_esc(ui["reading"])}</summary>'
                                    f'<pre class="text" lang="{_esc(ui["lang"])}">{_esc(text_read)}</pre></details>')
                         texts.append(text_read)
-                    limit = ' data-limit="200"' if audience == "platform" else ""
-                    cards.append(
-                        f'<li class="draft" id="{_esc(draft_id)}" data-draft="{_esc(draft_id)}" data-remedy="{remedy_id}" data-audience="{audience}">'
-                        f'<div class="draft-head"><h4><span class="aud aud-{audience}">{_esc(audience_label(locale, audience))}</span> '
-                        f'{_esc(remedy.title[locale])}</h4>'
-                        f'<button type="button" class="copy" data-copy="{_esc(draft_id)}">{_esc(ui["copy"])}</button></div>'
-                        f'<p class="why">{_esc(remedy.why[locale])}</p>'
-                        f'<pre class="text" lang="{_esc("zh-CN" if audience == "carrier" else ui["lang"])}"{limit}>{_marked_html(shown)}</pre>'
-                        f'<p class="meta"><span class="neg">{_esc(negotiation_label(locale, remedy.negotiation))}</span>'
-                        f'<span class="count"></span>{"" if live else "<span class=static>" + _esc(ui["static_letter" if letter else "static"]) + "</span>"}</p>'
-                        f'{reading}</li>'
-                    )
+                    cards.append(_card_html(draft_id, remedy_id, audience, locale, ui, remedy.title[locale], remedy.why[locale],
+                                            shown, live, negotiation_label(locale, remedy.negotiation),
+                                            limit=audience == "platform", letter=letter, reading=reading))
                     texts.extend([remedy.title[locale], audience_label(locale, audience)])
-            articles.append(_scenario_html(page, scenario, advice, title, ui, cards))
+
+            ladder_html = ""
+            steps = ladder_steps(engine, scenario.id)
+            if steps:
+                step_blocks = []
+                for ladder_step in steps:
+                    step = ladder_step.step
+                    step_cards = []
+                    templates = {tone: dict(move_sentinel_templates(engine, pack, scenario.id, ladder_step, tone, today))
+                                 for tone in TONES}
+                    for audience in templates[TONES[0]]:
+                        draft_id = f"{page.id}.{scenario.id}.ladder.{ladder_step.stance}.{audience}"
+
+                        def fixed_for(tone, ladder_step=ladder_step, audience=audience):
+                            return move_text(engine, pack, scenario.id, ladder_step, audience, initial, tone, today)
+
+                        shown, live = live_or_fixed(
+                            draft_id, lambda tone, audience=audience: templates[tone][audience],
+                            lambda template, tone, ladder_step=ladder_step, audience=audience:
+                                _move_fill_works(engine, pack, template, scenario.id, ladder_step, audience, tone, today),
+                            fixed_for)
+                        offer = step.move == "offer"
+                        remedy = catalogue.remedy(step.remedy)
+                        heading = ladder_step_label(locale, step.move, remedy.title[locale] if offer else None, step.preface)
+                        step_cards.append(_card_html(
+                            draft_id, step.remedy, audience, locale, ui, heading, remedy.why[locale] if offer else "",
+                            shown, live, negotiation_label(locale, remedy.negotiation) if offer else "",
+                            limit=audience == "platform" and step.move != "statement", move=step.move))
+                        texts.extend([heading, audience_label(locale, audience, step.move)])
+                    said = stance_label(locale, ladder_step.stance)
+                    move_advice = ladder_for(catalogue).move(step.move).advice[locale]
+                    texts.extend([said, move_advice])
+                    step_blocks.append(
+                        f'<li class="step" id="{_esc(page.id)}.{scenario.id}.ladder.{ladder_step.stance}" data-stance="{ladder_step.stance}" data-move="{step.move}">'
+                        f'<h4 class="said">{_esc(said)}</h4><p class="move-advice">{_esc(move_advice)}</p>'
+                        f'<ol class="drafts">{"".join(step_cards)}</ol></li>'
+                    )
+                ladder_html = _ladder_html(engine, page, scenario.id, ladder_remedy(engine, scenario.id), locale, ui,
+                                           step_blocks, {s.stance for s in steps}, texts)
+            articles.append(_scenario_html(page, scenario, advice, title, ui, cards, ladder_html))
         sections.append(
             f'<section class="pack" data-pack="{_esc(page.id)}" lang="{_esc(ui["lang"])}"'
             f'{"" if page is pages[0] else " hidden"}><h2 class="pack-title">{_esc(pack.manifest.name)}'
@@ -391,7 +528,64 @@ def _render_document(engine: Engine, pages: list[_PackPage], shop: str | None, s
     return document, stats
 
 
-def _scenario_html(page: _PackPage, scenario, advice, title: str, ui: dict[str, str], cards: list[str]) -> str:
+def _card_html(draft_id: str, remedy_id: str, audience: str, locale: str, ui: dict[str, str], heading: str, why: str,
+               shown: str, live: bool, neg: str, limit: bool = False, letter: bool = False, reading: str = "",
+               move: str | None = None) -> str:
+    """One draft with its copy button: the page fills and copies every such card the same way."""
+    # A ladder draft carries its move; links point at its step, so it needs no id of its own.
+    anchor = "" if move else f'id="{_esc(draft_id)}" '
+    step = f' data-move="{move}"' if move else ""
+    limit_attr = ' data-limit="200"' if limit else ""
+    why_html = f'<p class="why">{_esc(why)}</p>' if why else ""
+    neg_html = f'<span class="neg">{_esc(neg)}</span>' if neg else ""
+    static = "" if live else f'<span class="static">{_esc(ui["static_letter" if letter else "static"])}</span>'
+    return (
+        f'<li class="draft" {anchor}data-draft="{_esc(draft_id)}" data-remedy="{remedy_id}" data-audience="{audience}"{step}>'
+        f'<div class="draft-head"><h4><span class="aud aud-{audience}">{_esc(audience_label(locale, audience, move))}</span> '
+        f'{_esc(heading)}</h4>'
+        f'<button type="button" class="copy" data-copy="{_esc(draft_id)}">{_esc(ui["copy"])}</button></div>'
+        f'{why_html}'
+        f'<pre class="text" lang="{_esc("zh-CN" if audience == "carrier" else ui["lang"])}"{limit_attr}>{_marked_html(shown)}</pre>'
+        f'<p class="meta">{neg_html}<span class="count"></span>{static}</p>'
+        f'{reading}</li>'
+    )
+
+
+def _ladder_html(engine: Engine, page: _PackPage, scenario: str, remedy_id: str, locale: str, ui: dict[str, str],
+                 step_blocks: list[str], shown_stances: set[str], texts: list[str]) -> str:
+    """The scenario's negotiation ladder: the whole table (stance → next step), then the opening and
+    the drafts of the steps shown."""
+    catalogue = engine.catalogue
+    remedy = catalogue.remedy(remedy_id)
+    rows = []
+    for stance, step in ladder_table(catalogue, scenario, remedy_id).items():
+        target = (ladder_step_label(locale, "offer", catalogue.remedy(step).title[locale]) if step in catalogue.remedies
+                  else move_label(locale, step))
+        said = stance_label(locale, stance)
+        cell = (f'<a href="#{_esc(page.id)}.{scenario}.ladder.{stance}">{_esc(target)}</a>' if stance in shown_stances
+                else _esc(target))
+        rows.append(f'<tr data-stance="{stance}"><th scope="row">{_esc(said)}</th><td>{cell}</td></tr>')
+        texts.extend([said, target])
+    opening_links = " ".join(
+        f'<a href="#{_esc(page.id)}.{scenario}.{remedy_id}.{audience}">{_esc(audience_label(locale, audience))}</a>'
+        for audience in remedy.audiences)
+    heading = ui["ladder"]
+    lede = ui["ladder_lede"].format(remedy=remedy.title[locale])
+    texts.extend([heading, lede, ui["ladder_opening"], ui["ladder_stance"], ui["ladder_next"], ui["ladder_note"]])
+    opening = (f'<li class="step opening" data-stance="opening"><h4 class="said">{_esc(ui["ladder_opening"])}</h4>'
+               f'<p class="move-advice">{_esc(remedy.why[locale])}</p><p class="see">{opening_links}</p></li>')
+    return (
+        f'<section class="ladder" data-remedy="{remedy_id}"><h3 class="ladder-title">{_esc(heading)}</h3>'
+        f'<p class="ladder-lede">{_esc(lede)}</p>'
+        f'<table class="ladder-table"><thead><tr><th scope="col">{_esc(ui["ladder_stance"])}</th>'
+        f'<th scope="col">{_esc(ui["ladder_next"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<p class="ladder-note">{_esc(ui["ladder_note"])}</p>'
+        f'<ol class="steps-ladder">{opening}{"".join(step_blocks)}</ol></section>'
+    )
+
+
+def _scenario_html(page: _PackPage, scenario, advice, title: str, ui: dict[str, str], cards: list[str],
+                   ladder: str = "") -> str:
     def items(values) -> str:
         return "".join(f"<li>{_esc(v)}</li>" for v in values)
 
@@ -410,7 +604,7 @@ def _scenario_html(page: _PackPage, scenario, advice, title: str, ui: dict[str, 
     return (
         f'<article class="scenario" id="{_esc(page.id)}.{scenario.id}" data-scenario="{scenario.id}">'
         f'<h2 class="scenario-title">{_esc(title)} <code>{scenario.id}</code> {seed}</h2>'
-        f'<details class="advice" open><summary>{_esc(ui["advice"])}</summary>{"".join(blocks)}</details>{drafts}</article>'
+        f'<details class="advice" open><summary>{_esc(ui["advice"])}</summary>{"".join(blocks)}</details>{drafts}{ladder}</article>'
     )
 
 
@@ -455,4 +649,5 @@ def _controls_html(pages: list[_PackPage], ui: dict[str, str], shop: str | None,
     )
 
 
-__all__ = ["build_gallery", "fill_text", "detail_values", "FillValues", "SENTINELS", "money_spec", "build_charmap", "search_fold"]
+__all__ = ["build_gallery", "fill_text", "detail_values", "FillValues", "SENTINELS", "money_spec", "build_charmap", "search_fold",
+           "LadderStep", "ladder_remedy", "ladder_steps", "move_sentinel_templates", "move_text"]

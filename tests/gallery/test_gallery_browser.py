@@ -16,7 +16,8 @@ from bot.gallery.site import build_gallery
 
 from gallery_helpers import ARTIFACTS, TODAY
 
-VISIBLE_DRAFTS = "li.draft:not([hidden])"
+OPENING = "li.draft:not([data-move])"           # a scenario's own drafts; the ladder's carry their move
+VISIBLE_DRAFTS = f"{OPENING}:not([hidden])"
 
 
 def visible_ids(page) -> list[str]:
@@ -41,7 +42,7 @@ def test_loads_from_file_without_errors_or_network(site, open_page, engine):
     page = probe.page
     keys = all_draft_keys(engine)
     for locale in LOCALES:
-        ids = page.eval_on_selector_all(f'section[data-pack="{locale}"] li.draft', "els => els.map(e => e.dataset.draft)")
+        ids = page.eval_on_selector_all(f'section[data-pack="{locale}"] {OPENING}', "els => els.map(e => e.dataset.draft)")
         assert ids == [f"{locale}.{s}.{r}.{a}" for s, r, a in keys]
         scenarios = page.eval_on_selector_all(f'section[data-pack="{locale}"] article.scenario', "els => els.map(e => e.dataset.scenario)")
         assert scenarios == list(engine.catalogue.scenarios)
@@ -279,3 +280,47 @@ def test_print_hides_controls_and_keeps_drafts_whole(site, open_page, tmp_path):
     pdf = tmp_path / "gallery.pdf"
     page.pdf(path=str(pdf))
     assert pdf.stat().st_size > 10_000
+
+
+def test_ladder_is_visible_and_its_copy_button_copies_the_move_draft(site, open_page, engine):
+    """Under a scenario, the negotiation ladder shows; a ladder draft fills live and copies exactly what
+    move_drafts writes for that step."""
+    from bot.engine.move_drafts import move_drafts
+    from bot.gallery.site import ladder_steps
+
+    probe = open_page(site)
+    page = probe.page
+    article = 'section[data-pack="zh_CN"] article[data-scenario="missing_items"]'
+    assert page.is_visible(f"{article} section.ladder h3.ladder-title")
+    assert page.text_content(f"{article} section.ladder h3.ladder-title") == "协商阶梯"
+    assert page.is_visible(f'{article} table.ladder-table tr[data-stance="escalates"]')
+    assert page.eval_on_selector_all(f"{article} table.ladder-table tbody tr", "els => els.map(e => e.dataset.stance)") == \
+        ["agrees", "refuses", "counter_offer", "asks", "already_done", "upset", "escalates", "unclear"]
+    page.fill("#f-shop", "小鹿家居")
+    page.fill("#f-amount", "66")
+    steps = {s.stance: s for s in ladder_steps(engine, "missing_items")}
+    pack = load_pack("zh_CN")
+    settings = MerchantSettings(shop="小鹿家居")
+    for stance, audience in (("refuses", "buyer"), ("escalates", "platform"), ("agrees", "buyer")):
+        draft_id = f"zh_CN.missing_items.ladder.{stance}.{audience}"
+        card = f'li.draft[data-draft="{draft_id}"]'
+        assert page.is_visible(card) and page.is_visible(f"{card} button.copy")
+        expected = next(d.text for d in move_drafts(engine, "missing_items", steps[stance].step, {"amount": 66.0}, pack,
+                                                    settings, context=steps[stance].context, today=TODAY)
+                        if d.audience == audience)
+        assert page.text_content(f"{card} pre") == expected            # filled live like every draft
+        before = page.evaluate("window.negobotGallery.copies")
+        page.click(f"{card} button.copy")
+        page.wait_for_function("n => window.negobotGallery.copies > n", arg=before)
+        assert page.evaluate("window.negobotGallery.lastCopied") == expected
+        assert page.evaluate("navigator.clipboard.readText()") == expected
+    refusal = page.text_content('li.draft[data-draft="zh_CN.missing_items.ladder.refuses.buyer"] pre')
+    assert "66" in refusal and "【退款金额】" not in refusal          # the amount typed reaches the offer
+    statement = page.text_content('li.draft[data-draft="zh_CN.missing_items.ladder.escalates.platform"] pre')
+    assert "【协商记录" in statement
+    page.click(f'{article} table.ladder-table a[href$=".ladder.escalates"]')            # the table links to its step
+    assert page.is_visible('li.step[id="zh_CN.missing_items.ladder.escalates"]')
+    page.fill("#search", "举证说明")                                  # a search folds away ladder steps without a match
+    assert page.is_visible('li.step[id="zh_CN.missing_items.ladder.escalates"]')
+    assert page.is_hidden('li.step[id="zh_CN.missing_items.ladder.agrees"]')
+    assert probe.errors == []
