@@ -73,7 +73,7 @@ def move_drafts(engine: Engine, scenario: str, step: NextMove, slots: dict[str, 
     for audience in audiences:
         variables = engine.variables(pack, scenario, step.remedy, audience, slots, settings, today, True,
                                      step.amount_kind, facts)
-        variables.update(_move_variables(catalogue, pack, scenario, step, context, engine.facts_of(facts)))
+        variables.update(_move_variables(catalogue, pack, scenario, step, context, Engine.facts_of(facts)))
         template = step.remedy if step.move == "offer" else TEMPLATE_PREFIX + step.move
         text, missing = engine.rendered(pack, template, audience, variables)
         out.append(Draft(step.remedy, audience, text, missing, move=step.move))
@@ -97,7 +97,6 @@ def _move_variables(catalogue: Catalogue, pack: Pack, scenario: str, step: NextM
         "wants": context.wants or "",
         "new_tracking": context.new_tracking or "",
         "history": [_history_line(catalogue, pack, entry) for entry in context.history],
-        "amount_remedies": sorted(ladder_for(catalogue).amount_remedies),
         "evidence_to_upload": [e for e in catalogue.scenario(scenario).advice[locale].evidence
                                if facts.fault == "carrier" or not _CARRIER_LOSS_ONLY.match(e)],
     }
@@ -113,7 +112,9 @@ def _history_line(catalogue: Catalogue, pack: Pack, entry: HistoryEntry) -> dict
         "who": entry.who,
         "remedy": entry.remedy or "",
         "remedy_title": catalogue.remedy(entry.remedy).title[locale] if entry.remedy in catalogue.remedies else "",
-        "amount": format_money(entry.amount, pack) if entry.amount is not None else "",
+        # an offer's amount only where the offer is an amount (a refund, a deduction); a buyer's figure always
+        "amount": format_money(entry.amount, pack) if entry.amount is not None and (
+            entry.who == "buyer" or entry.remedy in ladder_for(catalogue).amount_remedies) else "",
         "amount_kind": entry.amount_kind,
         "stance": entry.stance or "",
         "words": words,

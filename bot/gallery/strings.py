@@ -128,5 +128,6 @@ def move_label(locale: str, step: str) -> str:
 def ladder_step_label(locale: str, move: str, remedy_title: str | None = None, preface: str = "") -> str:
     """A ladder draft's heading: the move, or for an offer the remedy it offers."""
     if move == "offer" and remedy_title:
-        return translator(locale).gettext(_COUNTER if preface == "counter" else _OFFER).format(remedy=remedy_title)
+        heading = _COUNTER if preface == "counter" else _OFFER
+        return translator(locale).gettext(heading).format(remedy=remedy_title)
     return move_label(locale, move)

@@ -160,7 +160,7 @@ def test_whatever_the_buyer_answers_the_next_draft_claims_no_more_than_the_merch
                         for pattern in patterns:
                             if negotiated and pattern in money:
                                 continue
-                            if cited and pattern.search("2026年11月28日"):
+                            if cited and (pattern.search("2026年11月28日") or pattern.search("November 28, 2026")):
                                 continue        # the statement cites the dates the history recorded
                             assert not pattern.search(sentence), f"{where} claims more than was said: {sentence!r}"
 
