@@ -16,6 +16,8 @@ _NOT_MONEY_AFTER = re.compile(r"^\s*(?:%|％|件|个|個|双|雙|条|條|只|天
 _REJECTED_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan)?\s*(?:太少|太多|不行|不可以|不接受|不同意|也太|is too|too|not enough|won't|no way)", re.I)
 _REJECTED_BEFORE = re.compile(r"(?:不同意扣|不接受扣|不要扣|not|instead of|rather than|而不是)\s*(?:扣|退)?\s*$", re.I)
 _DEDUCTION_BEFORE = re.compile(r"(?:扣除?|(?<!最)(?<!至)少退|减|deduct|minus|take|knock)\s*(?:我|掉|了|个|only|just)?\s*(?:¥|￥|rmb)?\s*$|最多扣\s*$", re.I)
+_BARE_FIGURE = re.compile(r"^(?:那|那就|就|那么|要|给我|给|okay|ok|then|how about|what about)?\s*[,，]?\s*(?:¥|￥|\$)?\s*"
+                          r"([0-9]{1,6}(?:\.[0-9]{1,2})?)\s*(?:元|块|塊)?\s*(?:吧|呢|啊|行吗|行不行|可以吗|怎么样|\?|？|then)?$", re.I)
 _DEDUCTION_AFTER = re.compile(r"^\s*(?:元|块钱?|块|塊|yuan|rmb)?\s*(?:off|运费|的运费)", re.I)
 _DATE = re.compile(
     r"大后天|大後天|后天|後天|明天|明早|今天|今晚|昨天|前天|下(?:个)?(?:周|週|星期|礼拜|禮拜)[一二三四五六日天]?|"
@@ -48,7 +50,9 @@ def money_figure(normalised: str, tracking: object = None) -> tuple[float, str] 
         kind = "deduction" if _DEDUCTION_BEFORE.search(before) or _DEDUCTION_AFTER.match(after) else "refund"
         candidates.append((turned_down, round(value, 2), kind))
     if not candidates:
-        return None
+        bare = _BARE_FIGURE.match(normalised.strip())     # "那280", "就90吧": a whole answer that is a figure
+        value = parse_number(bare.group(1)) if bare else None
+        return (round(value, 2), "refund") if value and 0 < value <= 1_000_000 else None
     accepted = [c for c in candidates if not c[0]] or candidates
     return accepted[0][1], accepted[0][2]
 

@@ -48,6 +48,7 @@ class Ladder:
     amount_remedies: frozenset[str]
     amount_remedy: str
     moves: dict[str, MoveSpec]
+    shipped_without_number: frozenset[str] = frozenset()
 
     def move(self, move_id: str) -> MoveSpec:
         return self.moves[move_id]
@@ -132,7 +133,10 @@ def load_ladder(catalogue: Catalogue, directory: Path | None = None) -> Ladder:
         moves[mid] = MoveSpec(mid, tuple(spec.get("audiences") or ("buyer",)), {loc: str(advice[loc]) for loc in LOCALES})
     if set(moves) != set(MOVES):
         raise CatalogueError(f"{path}: moves missing: {', '.join(sorted(set(MOVES) - set(moves)))}")
-    return Ladder(stances, refusal, amount_remedies, amount_remedy, moves)
+    shipped = frozenset(str(s) for s in raw.get("shipped_without_number") or ())
+    if any(s not in SCENARIO_IDS for s in shipped):
+        raise CatalogueError(f"{path}: shipped_without_number names an unknown scenario")
+    return Ladder(stances, refusal, amount_remedies, amount_remedy, moves, shipped)
 
 
 _LADDERS: dict[int, tuple[Catalogue, Ladder]] = {}
@@ -157,10 +161,18 @@ def _fitting(catalogue: Catalogue, position: Position, remedy: str) -> bool:
 
 
 def next_move(catalogue: Catalogue, position: Position, stance: str, *, amount: float | None = None,
-              amount_kind: str | None = None, wants: str | None = None) -> NextMove:
-    """The next move after the buyer's answer with `stance` (and the amount or remedy it names)."""
+              amount_kind: str | None = None, wants: str | None = None, done: str | None = None,
+              new_tracking: bool = False) -> NextMove:
+    """The next move after the buyer's answer with `stance` (and the amount or remedy it names, what
+    they say they did)."""
     ladder = ladder_for(catalogue)
     step = ladder.stances.get(stance, ASK_MERCHANT)
+    if stance == "agrees" and amount is not None and position.amount is not None and (
+            amount != position.amount or (amount_kind or position.amount_kind) != position.amount_kind):
+        step = "counter"             # "好啦，扣30可以" against our 50: agreeing to their own figure
+    if stance == "already_done" and position.scenario in ladder.shipped_without_number and done != "cancelled" \
+            and not new_tracking:
+        return NextMove(stance, "proof", position.remedy, position.amount, position.amount_kind)
     if stance == "counter_offer" and amount is None and wants in (None, "full_refund"):
         step = "next_offer"          # "I want all my money back" refuses the offer without a figure
     if step == "confirm":
@@ -193,7 +205,10 @@ def _counter(catalogue: Catalogue, ladder: Ladder, position: Position, stance: s
     if not _toward_buyer(kind, asked, limit):           # within the limit: take the buyer's figure
         return NextMove(stance, "confirm", remedy, asked, kind, buyer_amount=asked)
     current = position.amount if position.amount_kind == kind else None
-    if current is None or not _toward_buyer(kind, limit, current):
+    if current is not None and not _toward_buyer(kind, limit, current):
+        # already at the limit: say so and ask what else would work, rather than repeat the offer
+        return NextMove(stance, "ask_figure", remedy, current, kind, buyer_amount=asked)
+    if current is None:
         between = limit
     else:
         between = _whole((current + asked) / 2)

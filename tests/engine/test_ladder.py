@@ -66,6 +66,27 @@ def test_a_refusal_of_an_amount_steps_toward_the_limit(engine, current, limit, m
     assert (step.move, step.amount) == (move, offered)
 
 
+def test_a_figure_beyond_the_limit_when_already_at_it_is_answered_not_repeated(engine):
+    step = next_move(engine.catalogue, Position("resale_affected", "partial_refund", Facts(), 260.0, "refund", 260.0),
+                     "counter_offer", amount=280.0, amount_kind="refund")
+    assert (step.move, step.amount, step.buyer_amount) == ("ask_figure", 260, 280)
+
+
+def test_agreeing_to_a_figure_of_their_own_is_a_counter_offer(engine):
+    position = Position("missing_items", "partial_refund", Facts(), 50.0, "deduction", 30.0)
+    step = next_move(engine.catalogue, position, "agrees", amount=30.0, amount_kind="deduction")
+    assert (step.move, step.amount) == ("confirm", 30)      # their 30, not our 50
+    assert next_move(engine.catalogue, position, "agrees", amount=50.0, amount_kind="deduction").amount == 50
+
+
+def test_i_did_send_it_without_a_number_asks_for_the_receipt_where_the_number_is_the_problem(engine):
+    position = Position("tracking_number_invalid", "correct_tracking", Facts())
+    assert next_move(engine.catalogue, position, "already_done", done="shipped").move == "proof"
+    assert next_move(engine.catalogue, position, "already_done", done="tracking", new_tracking=True).move == "thank"
+    missing = Position("missing_items", "resend_missing_items", Facts())
+    assert next_move(engine.catalogue, missing, "already_done", done="shipped").move == "thank"
+
+
 def test_deductions_move_down_toward_the_smallest_deduction_the_merchant_accepts(engine):
     position = Position("resale_affected", "partial_refund", Facts(), 40.0, "deduction", 20.0)
     assert next_move(engine.catalogue, position, "refuses").amount == 30
