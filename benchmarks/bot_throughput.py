@@ -5,7 +5,8 @@
 Both bots are real python-telegram-bot Applications polling the same kind of fake Bot API server over
 HTTP on 127.0.0.1 (tests/telegram/fake_bot_api.py, imported by path; one server per bot, both in this
 process), both with the rate limiter `negobot run` ships (bot.telegram.retry.RetryingRateLimiter:
-PTB's AIORateLimiter, max_retries=5, plus safe network retries). negobot runs exactly as
+PTB's AIORateLimiter, max_retries=5, plus safe network retries) and the same HTTP requests
+(bot.telegram.request: PTB's HTTPXRequest posting JSON bodies). negobot runs exactly as
 `negobot run` builds it (SQLite file, concurrent updates). Not a test: it prints figures.
 
 The descriptions are the held-out classifier set, the blind facts sets and the realistic held-out set
@@ -58,9 +59,11 @@ from telegram.ext import Application, MessageHandler, TypeHandler, filters  # no
 
 from bot.conversation.sqlite_store import SqliteStore  # noqa: E402
 from bot.engine.drafts import default_engine  # noqa: E402
+from bot.telegram.request import requests  # noqa: E402
 from bot.telegram.retry import RetryingRateLimiter  # noqa: E402
 from bot.telegram.runner import MAX_RETRIES, build_application  # noqa: E402
 
+POLL_TIMEOUT = 10.0      # build_application's default, for both bots
 LANGUAGE_CODES = {"zh_CN": "zh-hans", "zh_TW": "zh-hant", "en": "en"}
 
 
@@ -91,7 +94,9 @@ def echo_app(api, capped: bool) -> Application:
     async def echo(update: Update, context) -> None:
         await context.bot.send_message(update.effective_chat.id, update.effective_message.text[:4000])
 
+    request, get_updates_request = requests(POLL_TIMEOUT)    # the same HTTP requests as negobot's
     app = (Application.builder().token(api.token).base_url(f"{api.base_url}/bot")
+           .request(request).get_updates_request(get_updates_request)
            .rate_limiter(limiter(capped)).concurrent_updates(True).build())
     app.add_handler(MessageHandler(filters.TEXT, echo))
     return app
@@ -274,7 +279,7 @@ async def main() -> None:
     print(f"what: {len(texts)} descriptions for messages per description; round trips over {args.rounds} rounds of "
           f"{args.sequential} sequential descriptions ({n_rtt} per bot, paired, none repeated, warm-up excluded); "
           f"CPU over {args.rounds} bursts of {args.updates} descriptions from {args.merchants} merchants; "
-          f"both bots: RetryingRateLimiter (AIORateLimiter), fake Bot API on 127.0.0.1")
+          f"both bots: RetryingRateLimiter (AIORateLimiter), JSON requests, a fake Bot API on 127.0.0.1 each")
     print(f"messages per description: {mpd['messages'] / mpd['descriptions']:.3f} "
           f"({mpd['messages']} messages for {mpd['descriptions']} descriptions, at most {mpd['most']} for one; "
           f"{mpd['with_draft']} with the recommended draft in that message; {mpd['failed']} failed updates, "
