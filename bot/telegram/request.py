@@ -27,7 +27,7 @@ class _JsonBodyClient(httpx.AsyncClient):
     async def request(self, method: str, url: Any, *, data: Any = None, files: Any = None,
                       headers: Any = None, **kwargs: Any) -> httpx.Response:
         body = _BODY.get()
-        if body is None or files:
+        if body is None:
             return await super().request(method, url, data=data, files=files, headers=headers, **kwargs)
         headers = {**(headers or {}), "Content-Type": "application/json"}
         return await super().request(method, url, content=body, headers=headers, **kwargs)
@@ -41,12 +41,12 @@ class JsonHTTPXRequest(HTTPXRequest):
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        body = None
-        if request_data is not None and not request_data.contains_files:
-            body = json.dumps(request_data.parameters, ensure_ascii=False).encode("utf-8")
-        token = _BODY.set(body)
-        try:
+        if request_data is None or request_data.contains_files:
             return await super().do_request(url, method, request_data, *args, **kwargs)
+        token = _BODY.set(json.dumps(request_data.parameters, ensure_ascii=False).encode("utf-8"))
+        try:
+            # No request data for PTB to encode as a form a second time: the client posts the body.
+            return await super().do_request(url, method, None, *args, **kwargs)
         finally:
             _BODY.reset(token)
 
