@@ -381,10 +381,14 @@ class ScenarioClassifier:
             return ()
         found: list[str] = []
         for clause in clauses:
+            if len(found) == len(candidates):
+                break           # every candidate found: no clause can add one (nor is it read)
             if len(clause) < 4:
                 continue
             cues = self._points(clause)
-            if not any(cues.get(sid, 0.0) >= settings.also_min_points for sid in candidates):
+            # A clause is read only if it cues a candidate not found yet: a found one cannot be added
+            # again, and an uncued one is never added.
+            if not any(cues.get(sid, 0.0) >= settings.also_min_points for sid in candidates if sid not in found):
                 continue
             sid, probability = self._reading(clause).probs[0]
             if (sid in candidates and sid not in found and probability >= settings.also_min_probability
