@@ -111,7 +111,9 @@ class _Lexicon:
     by_first: dict[str, tuple[int, ...]] = field(default_factory=dict)  # a literal alias's first character → its patterns
     always: tuple[int, ...] = ()                                       # patterns tried on every text (regex aliases)
     by_pair: dict[str, tuple[int, ...]] = field(default_factory=dict)  # a literal alias's first two characters → its patterns
-    literals: tuple[str | None, ...] = ()   # per pattern: the plain text it matches, when it is plain text (found with str.find)
+    # per pattern, when it is plain text (found with str.find): the text, and whether a latin letter
+    # may not come right before / after it (the English aliases' word guards); None for a regex
+    literals: tuple[tuple[str, bool, bool] | None, ...] = ()
 
     def find_all(self, text: str, index: tuple[set[str], set[str]] | None = None) -> list[tuple[int, str, str]]:
         """(start, term id, the words matched) for each mention, leftmost and longest first, not overlapping
@@ -135,10 +137,16 @@ class _Lexicon:
         for i in set(candidates):               # a pattern may start with several characters: once
             literal = literals[i]
             if literal:
-                start = text.find(literal)
+                words, guard_before, guard_after = literal
+                start = text.find(words)
                 while start >= 0:
-                    matches.append((start, -len(literal), i, literal))
-                    start = text.find(literal, start + len(literal))
+                    end = start + len(words)
+                    if (guard_before and start and "a" <= text[start - 1] <= "z") or \
+                            (guard_after and end < len(text) and "a" <= text[end] <= "z"):
+                        start = text.find(words, start + 1)     # as the pattern: try the next position
+                        continue
+                    matches.append((start, -len(words), i, words))
+                    start = text.find(words, end)
             else:
                 matches.extend((m.start(), -len(m.group()), i, m.group()) for m in patterns[i][0].finditer(text) if m.group())
         spans = sorted(matches)
@@ -286,8 +294,14 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
             else:
                 body = _ascii_guard(alias)
             patterns.append((re.compile(body), term))
-            # plain text (no guard, nothing escaped): str.find finds exactly what the pattern does
-            literals.append(alias if alias and body == re.escape(alias) else None)
+            # plain text, perhaps with the word guards: str.find (and a look at the letters around) finds
+            # exactly what the pattern does
+            escaped = re.escape(alias)
+            literals.append(None if not alias else {
+                escaped: (alias, False, False),
+                rf"(?<![a-z]){escaped}(?![a-z])": (alias, True, True),
+                rf"(?<![a-z]){escaped}": (alias, True, False),
+            }.get(body))
             firsts = frozenset(alias[:1]) if literal else _first_chars(alias)
             if literal and len(alias) >= 2:
                 by_pair.setdefault(alias[:2], []).append(len(patterns) - 1)
