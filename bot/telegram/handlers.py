@@ -120,7 +120,7 @@ class TelegramAdapter:
                 pressed = None          # one reply replaces the pressed message; the rest are new
             for part in parts:
                 try:
-                    await bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.markup)
+                    await bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML, api_kwargs=_markup(part))
                 except NetworkError as exc:
                     if isinstance(exc, BadRequest):
                         raise
@@ -132,13 +132,19 @@ class TelegramAdapter:
     @staticmethod
     async def _edit(message: Message, part) -> bool:
         try:
-            await message.edit_text(part.html, parse_mode=ParseMode.HTML, reply_markup=part.markup)
+            await message.edit_text(part.html, parse_mode=ParseMode.HTML, api_kwargs=_markup(part))
             return True
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return True
             log.info("could not edit message %s, sending a new one: %s", message.message_id, exc)
             return False
+
+
+def _markup(part) -> dict | None:
+    """The keyboard as the Bot API's JSON, passed through to the request as it is (render.keyboard_json)."""
+    markup = part.markup_json
+    return {"reply_markup": markup} if markup else None
 
 
 def _merchant(user_id: int) -> MerchantKey:
