@@ -1,25 +1,39 @@
 """negobot's Telegram bot beside a bare echo bot with the same rate limiter, on the fake Bot API.
 
-    .venv/bin/python benchmarks/bot_throughput.py [--rounds 3] [--sequential 30] [--updates 300]
+    .venv/bin/python benchmarks/bot_throughput.py [--rounds 5] [--sequential 30] [--updates 300]
 
 Both bots are real python-telegram-bot Applications polling the same kind of fake Bot API server over
-HTTP on 127.0.0.1 (tests/telegram/fake_bot_api.py, imported by path), both with the rate limiter
-`negobot run` ships (bot.telegram.retry.RetryingRateLimiter: PTB's AIORateLimiter, max_retries=5,
-plus safe network retries). negobot runs exactly as `negobot run` builds it (SQLite file, concurrent
-updates). Not a test: it prints figures.
+HTTP on 127.0.0.1 (tests/telegram/fake_bot_api.py, imported by path; one server per bot, both in this
+process), both with the rate limiter `negobot run` ships (bot.telegram.retry.RetryingRateLimiter:
+PTB's AIORateLimiter, max_retries=5, plus safe network retries) and the same HTTP requests
+(bot.telegram.request: PTB's HTTPXRequest posting JSON bodies). negobot runs exactly as
+`negobot run` builds it (SQLite file, concurrent updates). Not a test: it prints figures.
 
-1. **Messages per description** — every description in tests/data/heldout.yaml and the blind facts
-   sets (a few hundred, three languages, every scenario), each from its own merchant: sendMessage
-   calls per description.
+The descriptions are the held-out classifier set, the blind facts sets and the realistic held-out set
+(several hundred, three languages, every scenario, short lines to pasted chats). No description is
+sent twice to a bot within a round, and the round-trip descriptions differ from round to round: none
+is the same text as a warm-up one, so nothing measured can have been seen before.
+
+1. **Messages per description** — every description, each from its own merchant: sendMessage calls
+   per description.
 2. **Round trip** — `--sequential` descriptions sent one after another, each by a new merchant (as a
-   new user would try the bot), the rate limiter as shipped (30 messages/s overall; PTB limits groups, not private chats):
-   time from the update being queued on the server to the bot having sent its whole answer. Median.
-3. **CPU per update** — a burst of `--updates` descriptions over 30 merchants with the rate
-   limiter's caps lifted (so it measures the bot, not Telegram's quota): the process's CPU time
+   new user would try the bot), the rate limiter as shipped (30 messages/s overall; PTB limits
+   groups, not private chats): time from the update being queued on the server to the bot having
+   sent its whole answer. Paired: both bots run side by side on their own servers, and each
+   description goes to one bot and then the other (which one first alternates), so a slow moment
+   of the machine falls on both. Each round starts with the rate limiter's bucket empty, so its 30
+   descriptions stay within Telegram's quota (more, sent back to back, and the limiter rightly holds
+   the last ones back by ~33 ms each: the quota, not the bot's work — use `--pace`).
+   `--pace N` sends N descriptions a second instead of back to back: each round trip then starts
+   from an idle process. Median and 90th percentile over all rounds.
+3. **CPU per update** — a burst of `--updates` descriptions over `--merchants` merchants with the
+   rate limiter's caps lifted (so it measures the bot, not Telegram's quota): the process's CPU time
    minus the CPU the fake server's request threads used (measured in those threads), per update.
+   Each bot alone in the process, on a fresh server and a fresh Application; the order alternates
+   by round; medians over the rounds.
 
-Rounds alternate echo and negobot, each on a fresh server and a fresh Application, after a warm-up;
-the figures are medians over the rounds. Ratios are negobot ÷ echo.
+Every phase starts after a warm-up (12 other descriptions through the same Application), which is
+not measured. Ratios are negobot ÷ echo.
 """
 
 from __future__ import annotations
@@ -28,6 +42,7 @@ import argparse
 import asyncio
 import importlib.util
 import logging
+import math
 import statistics
 import sys
 import tempfile
@@ -48,9 +63,11 @@ from telegram.ext import Application, MessageHandler, TypeHandler, filters  # no
 
 from bot.conversation.sqlite_store import SqliteStore  # noqa: E402
 from bot.engine.drafts import default_engine  # noqa: E402
+from bot.telegram.request import requests  # noqa: E402
 from bot.telegram.retry import RetryingRateLimiter  # noqa: E402
 from bot.telegram.runner import MAX_RETRIES, build_application  # noqa: E402
 
+POLL_TIMEOUT = 10.0      # build_application's default, for both bots
 LANGUAGE_CODES = {"zh_CN": "zh-hans", "zh_TW": "zh-hant", "en": "en"}
 
 
@@ -81,7 +98,9 @@ def echo_app(api, capped: bool) -> Application:
     async def echo(update: Update, context) -> None:
         await context.bot.send_message(update.effective_chat.id, update.effective_message.text[:4000])
 
+    request, get_updates_request = requests(POLL_TIMEOUT)    # the same HTTP requests as negobot's
     app = (Application.builder().token(api.token).base_url(f"{api.base_url}/bot")
+           .request(request).get_updates_request(get_updates_request)
            .rate_limiter(limiter(capped)).concurrent_updates(True).build())
     app.add_handler(MessageHandler(filters.TEXT, echo))
     return app
@@ -144,16 +163,38 @@ async def phase(kind: str, capped: bool, tmp: Path, work) -> object:
 WARM_UP: list[tuple[str, str]] = []
 
 
-async def round_trips(kind: str, texts: list[tuple[str, str]], tmp: Path, base_uid: int) -> list[float]:
-    async def work(bot: Running, api) -> list[float]:
-        times = []
-        for i, (text, lc) in enumerate(texts):
-            started = time.perf_counter()
-            update = api.send_text(base_uid + i, text, lc)
-            await bot.wait([update])
-            times.append(bot.finished[update] - started)
-        return times
-    return await phase(kind, True, tmp, work)
+async def paired_round_trips(texts: list[tuple[str, str]], tmp: Path, base_uid: int,
+                             pace: float = 0) -> dict[str, list[float]]:
+    """Each description to echo and to negobot in turn (alternating which goes first), both running."""
+    apis = {kind: fake_bot_api.FakeBotApi().start() for kind in ("echo", "negobot")}
+    built = {kind: build(kind, apis[kind], True, tmp) for kind in apis}
+    times: dict[str, list[float]] = {kind: [] for kind in apis}
+    try:
+        async with Running(built["echo"][0], apis["echo"]) as echo, Running(built["negobot"][0], apis["negobot"]) as nego:
+            bots = {"echo": echo, "negobot": nego}
+            for kind, bot in bots.items():
+                warm = [apis[kind].send_text(9_000_000 + i, text, lc) for i, (text, lc) in enumerate(WARM_UP)]
+                await bot.wait(warm)
+            # The rate limiter's bucket (30 messages a second) empties after the warm-up and negobot's
+            # command menus: a round of up to 30 descriptions then never waits for Telegram's quota.
+            await asyncio.sleep(1.5)
+            next_at = time.perf_counter()
+            for i, (text, lc) in enumerate(texts):
+                if pace:            # --pace: from idle each time, as sparse traffic meets the bot
+                    await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+                    next_at = time.perf_counter() + 1 / pace
+                for kind in ("echo", "negobot") if i % 2 == 0 else ("negobot", "echo"):
+                    started = time.perf_counter()
+                    update = apis[kind].send_text(base_uid + i, text, lc)
+                    await bots[kind].wait([update])
+                    times[kind].append(bots[kind].finished[update] - started)
+    finally:
+        for app, store in built.values():
+            if store is not None:
+                store.close()
+        for api in apis.values():
+            api.stop()
+    return times
 
 
 async def cpu_burst(kind: str, texts: list[tuple[str, str]], merchants: int, tmp: Path) -> dict:
@@ -208,14 +249,30 @@ async def main() -> None:
     parser.add_argument("--sequential", type=int, default=30)
     parser.add_argument("--updates", type=int, default=300)
     parser.add_argument("--merchants", type=int, default=30)
+    parser.add_argument("--pace", type=float, default=0, help="round-trip descriptions per second (0: back to back)")
     args = parser.parse_args()
+    if args.sequential > 30 and not 0 < args.pace <= 25:
+        print("note: more than 30 descriptions a round sent back to back exceed the rate limiter's 30 messages/s; "
+              "the last ones wait for the quota (use --pace 20)", file=sys.stderr)
     default_engine()
     texts = descriptions()
-    WARM_UP.extend(texts[::25][:12])
-    # the sequential and burst sets: varied descriptions spread over every scenario and language
-    step = max(1, len(texts) // args.sequential)
-    sequential = texts[::step][: args.sequential]
-    burst = [texts[(i * 7) % len(texts)] for i in range(args.updates)]
+    # Warm-up, round-trip and burst descriptions: spread over every scenario and language, the warm-up
+    # and round-trip ones never the same text, no text twice within a round.
+    distinct: dict[str, tuple[str, str]] = {}
+    for text, lc in texts:
+        distinct.setdefault(text, (text, lc))
+    warm_up = list(distinct.values())[::67][:12]
+    WARM_UP.extend(warm_up)
+    measured = [t for t in distinct.values() if t not in warm_up]
+    step = max(1, len(measured) // (args.sequential * args.rounds))
+    spread = measured[::step] + [t for i, t in enumerate(measured) if i % step]
+    sequential = [spread[r * args.sequential:(r + 1) * args.sequential] for r in range(args.rounds)]
+    if len(spread) < args.sequential * args.rounds:
+        print(f"note: {len(spread)} descriptions for {args.rounds} rounds of {args.sequential}: rounds repeat some", file=sys.stderr)
+        sequential = [[spread[(r * args.sequential + i) % len(spread)] for i in range(args.sequential)] for r in range(args.rounds)]
+    stride = next(k for k in (7, 11, 13, 17, 19, 23) if math.gcd(k, len(measured)) == 1)   # distinct within a burst
+    bursts = [[measured[(r * args.updates + i) * stride % len(measured)] for i in range(min(args.updates, len(measured)))]
+              for r in range(args.rounds)]
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -223,28 +280,38 @@ async def main() -> None:
         rtt: dict[str, list[float]] = {"echo": [], "negobot": []}
         cpu: dict[str, list[dict]] = {"echo": [], "negobot": []}
         for r in range(args.rounds):
+            for kind, times in (await paired_round_trips(sequential[r], tmp, 200_000 + 1000 * r, args.pace)).items():
+                rtt[kind].extend(times)
             for kind in ("echo", "negobot") if r % 2 == 0 else ("negobot", "echo"):
-                rtt[kind].append(statistics.median(await round_trips(kind, sequential, tmp, 200_000 + 1000 * r)))
-                cpu[kind].append(await cpu_burst(kind, burst, args.merchants, tmp))
+                cpu[kind].append(await cpu_burst(kind, bursts[r], args.merchants, tmp))
 
     def med(kind: str, key: str) -> float:
         return statistics.median(row[key] for row in cpu[kind])
 
+    def p90(values: list[float]) -> float:
+        return statistics.quantiles(values, n=10)[-1]
+
+    n_rtt = len(rtt["echo"])
+    print(f"what: {len(texts)} descriptions for messages per description; round trips over {args.rounds} rounds of "
+          f"{args.sequential} sequential descriptions ({n_rtt} per bot, paired, "
+          f"{f'{args.pace:g}/s' if args.pace else 'back to back'}, none repeated, warm-up excluded); "
+          f"CPU over {args.rounds} bursts of {args.updates} descriptions from {args.merchants} merchants; "
+          f"both bots: RetryingRateLimiter (AIORateLimiter), JSON requests, a fake Bot API on 127.0.0.1 each")
     print(f"messages per description: {mpd['messages'] / mpd['descriptions']:.3f} "
           f"({mpd['messages']} messages for {mpd['descriptions']} descriptions, at most {mpd['most']} for one; "
           f"{mpd['with_draft']} with the recommended draft in that message; {mpd['failed']} failed updates, "
           f"{mpd['errors']} API errors)")
-    print(f"{'bot':>8} | {'median round trip ms':>20} | {'CPU ms/update':>13} | {'incl. fake server':>17} | "
+    print(f"{'bot':>8} | {'round trip ms: median':>21} | {'p90':>6} | {'CPU ms/update':>13} | {'incl. fake server':>17} | "
           f"{'updates/s (burst)':>17} | {'messages':>8} | errors")
     for kind in ("echo", "negobot"):
-        print(f"{kind:>8} | {1000 * statistics.median(rtt[kind]):>20.2f} | {med(kind, 'cpu_ms'):>13.2f} | "
-              f"{med(kind, 'cpu_with_server_ms'):>17.2f} | {med(kind, 'per_s'):>17.1f} | "
+        print(f"{kind:>8} | {1000 * statistics.median(rtt[kind]):>21.2f} | {1000 * p90(rtt[kind]):>6.2f} | "
+              f"{med(kind, 'cpu_ms'):>13.2f} | {med(kind, 'cpu_with_server_ms'):>17.2f} | {med(kind, 'per_s'):>17.1f} | "
               f"{cpu[kind][0]['sent']:>8} | {cpu[kind][0]['errors']}")
     rt_ratio = statistics.median(rtt["negobot"]) / statistics.median(rtt["echo"])
+    p90_ratio = p90(rtt["negobot"]) / p90(rtt["echo"])
     cpu_ratio = med("negobot", "cpu_ms") / med("echo", "cpu_ms")
-    print(f"negobot ÷ echo: median round trip {rt_ratio:.2f}× (target ≤ 1.3), CPU per update {cpu_ratio:.2f}× "
-          f"(target ≤ 1.5); medians over {args.rounds} rounds of {len(sequential)} sequential descriptions "
-          f"and {args.updates}-update bursts")
+    print(f"negobot ÷ echo: median round trip {rt_ratio:.2f}× (target ≤ 1.3; p90 {p90_ratio:.2f}×), "
+          f"CPU per update {cpu_ratio:.2f}× (target ≤ 1.5)")
 
 
 if __name__ == "__main__":

@@ -166,8 +166,9 @@ def _keyword_matcher(keywords: dict[str, dict[str, float]]) -> tuple[re.Pattern[
 
 def _han_ngrams(run: str, out: list[str]) -> None:
     run = run.replace("0", "")
-    for n in (1, 2, 3):
-        out.extend(run[i : i + n] for i in range(len(run) - n + 1))
+    out.extend(run)                                                # 1-grams: the characters
+    out.extend([run[i : i + 2] for i in range(len(run) - 1)])
+    out.extend([run[i : i + 3] for i in range(len(run) - 2)])
 
 
 def _is_long(feature: str) -> bool:
@@ -193,6 +194,10 @@ class ScenarioClassifier:
                 data.append((list(dict.fromkeys(_features(normalised))), self._keyword_features(normalised), sid))
         self._train_bayes(data)
         self._train_linear(data)
+        # What scoring looks up per n-gram, prepared once: the linear rows without the asking words,
+        # and which known n-grams are "long" (_is_long) — same numbers, same order, fewer steps.
+        self._linear_rows = {f: row for f, row in self._weights.items() if f not in _ASKING}
+        self._long_vocabulary = frozenset(f for f in self._vocabulary if _is_long(f))
 
     # ---- training ----------------------------------------------------------
     def _train_bayes(self, data: list[tuple[list[str], list[str], str]]) -> None:
@@ -274,10 +279,13 @@ class ScenarioClassifier:
     def _scores(self, normalised: str, feats: list[str]) -> dict[str, float]:
         return self._score_parts(normalised, feats)[0]
 
-    def _score_parts(self, normalised: str, feats: list[str]) -> tuple[dict[str, float], str, str, dict[str, float]]:
-        """Combined scores, naive Bayes' best, the linear model's best, keyword points."""
+    def _score_parts(self, normalised: str, feats: list[str],
+                     known: list[str] | None = None) -> tuple[dict[str, float], str, str, dict[str, float]]:
+        """Combined scores, naive Bayes' best, the linear model's best, keyword points. `known`: the
+        n-grams of `feats` seen in training, in their order, when the caller has them already."""
         settings = self.settings
-        known = [f for f in feats if f in self._vocabulary]
+        if known is None:
+            known = [f for f in feats if f in self._vocabulary]
         points: dict[str, float] = {}
         keyword_feats: list[str] = []
         if self._keyword_re is not None:
@@ -285,8 +293,10 @@ class ScenarioClassifier:
                 sid, weight = self._keyword_owner[match.group()]
                 points[sid] = points.get(sid, 0.0) + weight
                 keyword_feats.append("k:" + match.group())
-        weights = self._weights
-        rows = [weights[f] for f in known + keyword_feats if f in weights and f not in _ASKING]
+        linear_rows = self._linear_rows         # = weights[f] for f not in _ASKING, as before
+        rows = [linear_rows[f] for f in known if f in linear_rows]
+        if keyword_feats:
+            rows += [linear_rows[f] for f in keyword_feats if f in linear_rows]
         linear = dict(zip(self._labels, map(sum, zip(*rows)) if rows else [0.0] * len(self._labels)))
         result: dict[str, float] = {}
         bayes: dict[str, float] = {}
@@ -311,10 +321,13 @@ class ScenarioClassifier:
     def _reading(self, normalised: str) -> _Reading:
         feats = list(dict.fromkeys(_features(normalised)))
         vocabulary = self._vocabulary
-        known_share = (sum(f in vocabulary for f in feats) / len(feats)) if feats else 0.0
-        longer = [f for f in feats if _is_long(f)]
-        long_share = (sum(f in vocabulary for f in longer) / len(longer)) if longer else known_share
-        scores, bayes_best, linear_best, points = self._score_parts(normalised, feats)
+        known = [f for f in feats if f in vocabulary]
+        known_share = (len(known) / len(feats)) if feats else 0.0
+        # _is_long, inlined: a 3-character Chinese n-gram or an English word pair
+        longer = sum(1 for f in feats if (len(f) == 3 and f[1] != ":") or f[:2] == "b:")
+        long_vocabulary = self._long_vocabulary
+        long_share = (sum(1 for f in known if f in long_vocabulary) / longer) if longer else known_share
+        scores, bayes_best, linear_best, points = self._score_parts(normalised, feats, known)
         top = max(scores.values())
         exp = {sid: math.exp(s - top) for sid, s in scores.items()}
         total = sum(exp.values())
@@ -368,10 +381,14 @@ class ScenarioClassifier:
             return ()
         found: list[str] = []
         for clause in clauses:
+            if len(found) == len(candidates):
+                break           # every candidate found: no clause can add one (nor is it read)
             if len(clause) < 4:
                 continue
             cues = self._points(clause)
-            if not any(cues.get(sid, 0.0) >= settings.also_min_points for sid in candidates):
+            # A clause is read only if it cues a candidate not found yet: a found one cannot be added
+            # again, and an uncued one is never added.
+            if not any(cues.get(sid, 0.0) >= settings.also_min_points for sid in candidates if sid not in found):
                 continue
             sid, probability = self._reading(clause).probs[0]
             if (sid in candidates and sid not in found and probability >= settings.also_min_probability

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_currency
 
@@ -240,7 +241,7 @@ class Engine:
             "audience": audience,
             "scenario_title": self.catalogue.scenario(scenario).title[locale],
             "remedy_title": self.catalogue.remedy(remedy).title[locale],
-            "today": format_date(today, format="long", locale=locale),
+            "today": _long_date(today, locale),
             "preface": "",
         }
 
@@ -345,13 +346,24 @@ def format_money(amount: float, pack: Pack) -> str:
 
 @lru_cache(maxsize=4096)
 def _format_money(amount: float, pattern: str, locale: str) -> str:
-    return format_currency(amount, "CNY", format=pattern, locale=locale, currency_digits=False)
+    return format_currency(amount, "CNY", format=pattern, locale=_babel_locale(locale), currency_digits=False)
+
+
+@lru_cache(maxsize=8)
+def _babel_locale(locale: str) -> Locale:
+    """Babel's locale data, parsed once per locale rather than on every amount and date."""
+    return Locale.parse(locale)
 
 
 @lru_cache(maxsize=1024)
 def format_date(day: dt.date, format: str = "long", locale: str = DEFAULT_LOCALE) -> str:  # noqa: A002 - Babel's name
     """Babel's format_date, remembered: packs format the same few dates over and over (lint, the gallery)."""
-    return _babel_format_date(day, format=format, locale=locale)
+    return _babel_format_date(day, format=format, locale=_babel_locale(locale))
+
+
+def _long_date(day: dt.date, locale: str) -> str:
+    """The date in words; the same for every draft written that day."""
+    return format_date(day, "long", locale)
 
 
 @lru_cache(maxsize=1)

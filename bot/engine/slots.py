@@ -119,7 +119,11 @@ class SlotExtractor:
         for alias, _ in aliases:
             escaped = re.escape(alias)
             parts.append(rf"(?<![a-z]){escaped}(?![a-z])" if alias.isascii() else escaped)
-        self._alias_re = re.compile("|".join(parts)) if parts else None
+        # Led by a lookahead on the aliases' first characters: a position no alias starts at is passed
+        # over at once rather than trying every alias there (the same matches).
+        ahead = f"(?=[{''.join(re.escape(ch) for ch in sorted({alias[0] for alias, _ in aliases}))}])" \
+            if all(alias for alias, _ in aliases) else ""
+        self._alias_re = re.compile(f"{ahead}(?:{'|'.join(parts)})") if parts else None
         self._alias_to_id = dict(aliases)
         # "韵达4312345678901": a number right after a carrier's name is that carrier's waybill
         self._carrier_label = re.compile(rf"(?:{'|'.join(parts)})\s*(?:快递|速递|物流)?\s*(?:单号|运单号?)?\s*[:：]?\s*$") if parts else None

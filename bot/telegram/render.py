@@ -22,7 +22,18 @@ _WRAP = {"b": ("<b>", "</b>"), "t": ("", ""), "pre": ("<pre>", "</pre>")}
 @dataclass(frozen=True)
 class Part:
     html: str
-    markup: InlineKeyboardMarkup | None = None
+    buttons: tuple[tuple[Button, ...], ...] = ()    # the keyboard: on the last part only
+
+    @property
+    def markup(self) -> InlineKeyboardMarkup | None:
+        """The keyboard as python-telegram-bot's objects."""
+        return keyboard(self.buttons)
+
+    @property
+    def markup_json(self) -> dict | None:
+        """The keyboard as the Bot API's JSON — what ``markup.to_dict()`` gives, built without PTB's
+        objects (building and then serialising ten of them cost more than the rest of the send)."""
+        return keyboard_json(self.buttons)
 
 
 def units(text: str) -> int:
@@ -49,8 +60,8 @@ def render(reply: Reply, limit: int = MAX_MESSAGE) -> list[Part]:
             messages[-1] += "\n" + piece
         else:
             messages.append(piece)
-    markup = keyboard(reply.buttons)
-    return [Part(text, markup if i == len(messages) - 1 else None) for i, text in enumerate(messages)]
+    rows = tuple(tuple(row) for row in reply.buttons if row)
+    return [Part(text, rows if i == len(messages) - 1 else ()) for i, text in enumerate(messages)]
 
 
 def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -65,6 +76,13 @@ def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
         if buttons:
             out.append(buttons)
     return InlineKeyboardMarkup(out) if out else None
+
+
+def keyboard_json(rows) -> dict | None:
+    """InlineKeyboardMarkup(keyboard(rows)).to_dict(), directly."""
+    out = [[{"text": b.label, "copy_text": {"text": b.copy_text}} if b.copy_text is not None
+            else {"text": b.label, "callback_data": b.action} for b in row] for row in rows if row]
+    return {"inline_keyboard": out} if out else None
 
 
 def _wrap(kind: str, text: str) -> str:

@@ -1,0 +1,193 @@
+"""Where a round trip goes: the stages of one sequential description, for the echo bot and negobot,
+and the conversation core's parts. The breakdown behind the figures of benchmarks/bot_throughput.py.
+
+    .venv/bin/python benchmarks/round_trip_split.py [--rounds 2] [--sequential 30]
+
+1. **Stages** — the same set-up as bot_throughput.py's round trips (the same Applications, requests,
+   rate limiter and fake Bot API), with time stamps at: the server handing out the update
+   (getUpdates), the bot's handler starting, the core (Conversation) starting and returning,
+   rendering, sendMessage called, the server's sendMessage handler starting and ending (its HTML and
+   markup checks), sendMessage returning, and the update completely handled. Medians per stage
+   (so the stages need not add up to the median total exactly).
+2. **The core's parts** — Conversation.message on every description in a warm loop (a new merchant
+   each, SQLite file as the bot has it), timed per component: classifier, facts, slots, draft
+   (Jinja2), the store's calls, rendering to Telegram HTML.
+
+Not a test: it prints figures. Time stamps are taken by wrapping methods, which costs a little.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
+
+import bot_throughput as bt  # noqa: E402
+import telegram  # noqa: E402
+
+from bot.conversation.core import Conversation  # noqa: E402
+from bot.conversation.model import merchant_key  # noqa: E402
+from bot.conversation.sqlite_store import SqliteStore  # noqa: E402
+from bot.engine.drafts import default_engine  # noqa: E402
+from bot.telegram import handlers  # noqa: E402
+
+STAGES = ["queued", "handed out", "handler", "core start", "core end", "render start", "render end", "send",
+          "server start", "server end", "sent", "handled"]
+_marks: dict[str, float] = {}
+_on = [False]
+
+
+def _stamp(name: str) -> None:
+    if _on[0]:
+        _marks[name] = time.perf_counter()
+
+
+def _wrap_async(owner, name: str, before: str, after: str) -> None:
+    real = getattr(owner, name)
+
+    async def wrapped(*args, **kwargs):
+        _stamp(before)
+        try:
+            return await real(*args, **kwargs)
+        finally:
+            _stamp(after)
+    setattr(owner, name, wrapped)
+
+
+def _instrument() -> None:
+    real_answer = handlers.TelegramAdapter._answer
+
+    async def answer(self, update, call, pressed=None):
+        _stamp("handler")
+
+        def timed():
+            _stamp("core start")
+            try:
+                return call()
+            finally:
+                _stamp("core end")
+        return await real_answer(self, update, timed, pressed)
+    handlers.TelegramAdapter._answer = answer
+    real_render = handlers.render
+
+    def render(reply):
+        _stamp("render start")
+        try:
+            return real_render(reply)
+        finally:
+            _stamp("render end")
+    handlers.render = render
+    _wrap_async(telegram.Bot, "send_message", "send", "sent")
+    api = bt.fake_bot_api.FakeBotApi
+    real_send, real_updates = api._m_sendMessage, api._m_getUpdates
+
+    def send(self, p):
+        _stamp("server start")
+        try:
+            return real_send(self, p)
+        finally:
+            _stamp("server end")
+
+    def updates(self, p):
+        result = real_updates(self, p)
+        if result:
+            _stamp("handed out")
+        return result
+    api._m_sendMessage, api._m_getUpdates = send, updates
+
+
+async def stages(texts: list[list[tuple[str, str]]], tmp: Path) -> dict[str, list[dict[str, float]]]:
+    rows: dict[str, list[dict[str, float]]] = {"echo": [], "negobot": []}
+    for r, chunk in enumerate(texts):
+        for kind in ("echo", "negobot") if r % 2 == 0 else ("negobot", "echo"):
+            async def work(bot: bt.Running, api) -> None:
+                for i, (text, lc) in enumerate(chunk):
+                    _marks.clear()
+                    _on[0] = True
+                    _marks["queued"] = time.perf_counter()
+                    update = api.send_text(700_000 + 1000 * r + i, text, lc)
+                    await bot.wait([update])
+                    _on[0] = False
+                    rows[kind].append({**_marks, "handled": bot.finished[update]})
+            await bt.phase(kind, True, tmp, work)
+    return rows
+
+
+def core_parts(texts: list[tuple[str, str]], tmp: Path) -> tuple[float, dict[str, float]]:
+    engine = default_engine()
+    store = SqliteStore(tmp / "core.sqlite3")
+    conversation = Conversation(engine, store)
+    conversation.warm_up()
+    spent: dict[str, float] = collections.defaultdict(float)
+
+    def timed(name, f):
+        def g(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - started
+        return g
+    render = handlers.render
+    for i, (text, lc) in enumerate(texts):                    # warm: every path once
+        for reply in conversation.message(merchant_key("telegram", 1_000_000 + i), text, lc):
+            render(reply)
+    engine.classifier.predict = timed("classifier", engine.classifier.predict)
+    engine.facts.extract = timed("facts", engine.facts.extract)
+    engine.slots.extract_details = timed("slots", engine.slots.extract_details)
+    engine.draft = timed("draft (Jinja2)", engine.draft)
+    for name in ("load_profile", "save_profile", "latest_case", "new_case_id", "save_case"):
+        setattr(store, name, timed("SQLite store", getattr(store, name)))
+    render = timed("render (HTML, keyboard)", render)
+    started = time.perf_counter()
+    for i, (text, lc) in enumerate(texts):
+        for reply in conversation.message(merchant_key("telegram", 2_000_000 + i), text, lc):
+            render(reply)
+    total = time.perf_counter() - started
+    store.close()
+    n = len(texts)
+    parts = {name: 1000 * value / n for name, value in spent.items()}
+    parts["the core's own code"] = 1000 * total / n - sum(parts.values())
+    return 1000 * total / n, parts
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--sequential", type=int, default=30)
+    args = parser.parse_args()
+    default_engine()
+    texts = bt.descriptions()
+    bt.WARM_UP.extend(texts[::67][:12])
+    step = max(1, len(texts) // (args.sequential * args.rounds))
+    spread = texts[1::step]
+    chunks = [spread[r * args.sequential:(r + 1) * args.sequential] for r in range(args.rounds)]
+    _instrument()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        rows = await stages(chunks, Path(tmp_name))
+        total, parts = core_parts(texts, Path(tmp_name))
+    for kind, measured in rows.items():
+        print(f"{kind}: median round trip {1000 * statistics.median(m['handled'] - m['queued'] for m in measured):.2f} ms "
+              f"({len(measured)} descriptions)")
+        previous = "queued"
+        for stage in STAGES[1:]:
+            values = [m[stage] - m[previous] for m in measured if stage in m and previous in m]
+            if values:
+                print(f"  {previous:>12} → {stage:<12} {1000 * statistics.median(values):7.3f} ms")
+                previous = stage
+    print(f"the core in a warm loop: {total:.3f} ms per description ({len(texts)} descriptions, a new merchant each)")
+    for name, value in sorted(parts.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<26} {value:6.3f} ms  {100 * value / total:5.1f} %")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
