@@ -35,7 +35,7 @@ _MOVE_LABELS = {
     "answer": N_("Answer the question"),
     "thank": N_("Thank the buyer and say what happens next"),
     "calm": N_("Calm things down"),
-    "statement": N_("Statement for the platform (举证说明)"),
+    "statement": N_("Keep negotiating, with the statement for the platform ready (举证说明)"),
     "consider": N_("Say you'll check and come back"),
     "nudge": N_("Follow up"),
 }
@@ -141,15 +141,26 @@ class AnswerFlow:
             return Reply(title=head, text="\n".join(lines), buttons=self._answer_buttons(profile, case, step, None), replace=replace)
         shown = next((d for d in drafts if d.audience == audience), drafts[0])
         lines += ["", f"▸ {self._audience_label(profile, step, shown.audience)}"]
-        if step.move == "statement":
-            lines.append(_("The dates are the days you brought each step to negobot; correct them if the buyer wrote earlier."))
+        lines += self._statement_notes(profile, step, shown)
         missing = [m for m in shown.missing if m in ("amount", "order_id", "time_frame")]
         footer = None
         if missing:
             footer = "❓ " + _("The draft leaves {details} as a placeholder: fill it in before you send it.").format(
                 details=", ".join(_(self.SLOT_LABELS[m]) for m in missing))
+        if step.move == "answer" and answer.get("topic") in (None, "other") and shown.audience == "buyer":
+            footer = "❓ " + _("Only you can answer this question: write your answer where the draft says so before you send it.")
         return Reply(title=head, text="\n".join(lines), draft=shown.text, footer=footer,
                      buttons=self._answer_buttons(profile, case, step, shown, [d.audience for d in drafts]), replace=replace)
+
+    def _statement_notes(self, profile: Profile, step: NextMove, shown) -> list[str]:
+        """Under a statement for the platform: where its dates come from, and the merchant's own copy."""
+        _ = translator(profile.locale).gettext
+        if step.move != "statement" or shown.audience != "platform":
+            return []
+        lines = [_("The dates are the days you brought each step to negobot; correct them if the buyer wrote earlier. Fill in the order number and list the evidence you upload.")]
+        if shown.reading:
+            lines += [_("The platform's reviewers read Simplified Chinese, so the statement is in Simplified Chinese. In your language:"), shown.reading]
+        return lines
 
     def _audience_label(self, profile: Profile, step: NextMove, audience: str) -> str:
         _ = translator(profile.locale).gettext
@@ -231,7 +242,8 @@ class AnswerFlow:
         if shown is None:
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
         head = _("Case #{case} · the buyer {stance}").format(case=case.case_id, stance=_(STANCE_LABELS[step.stance]))
-        text = "\n".join([_("Next: {move}").format(move=self._move_title(profile, step)), "", f"▸ {self._audience_label(profile, step, audience)}"])
+        text = "\n".join([_("Next: {move}").format(move=self._move_title(profile, step)), "", f"▸ {self._audience_label(profile, step, audience)}",
+                          *self._statement_notes(profile, step, shown)])
         return [Reply(title=head, text=text, draft=shown.text,
                       buttons=self._answer_buttons(profile, case, step, shown, [d.audience for d in drafts]), replace=True)]
 

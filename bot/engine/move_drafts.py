@@ -15,16 +15,19 @@ from dataclasses import dataclass
 
 
 from bot.engine.catalogue import Catalogue
-from bot.engine.drafts import Draft, Engine, MerchantSettings, format_date, format_money
+from bot.engine.drafts import LETTER_LOCALE, Draft, Engine, MerchantSettings, format_date, format_money
 from bot.engine.facts import Facts
 from bot.engine.negotiation import TEMPLATE_PREFIX, NextMove, ladder_for
-from bot.engine.packs import Pack
+from bot.engine.packs import Pack, load_pack
+from bot.engine.remedies import case_facts
 from bot.engine.stances import DONE_KINDS, QUESTION_TOPICS, WANTS  # what the move templates branch on
 
 MAX_QUOTED_CHARS = 80        # the buyer's words quoted in a statement's history
 # Evidence lines of the seed's advice that hold only when the carrier lost the goods ("快递丢件时，…"):
 # a statement lists them only where the merchant puts the fault with the carrier.
 _CARRIER_LOSS_ONLY = re.compile(r"^(快递丢件时|物流遺失時|If the carrier lost)")
+_STAMPED_PROOF = re.compile(r"红章|紅章|stamped", re.I)
+_UNBOXING = re.compile(r"开箱|開箱|unboxing", re.I)
 
 
 @dataclass(frozen=True)
@@ -71,19 +74,35 @@ def move_drafts(engine: Engine, scenario: str, step: NextMove, slots: dict[str, 
         audiences = list(spec.audiences)
     out = []
     for audience in audiences:
-        variables = engine.variables(pack, scenario, step.remedy, audience, slots, settings, today, True,
-                                     step.amount_kind, facts)
-        variables.update(_move_variables(catalogue, pack, scenario, step, context, Engine.facts_of(facts)))
         template = step.remedy if step.move == "offer" else TEMPLATE_PREFIX + step.move
-        text, missing = engine.rendered(pack, template, audience, variables)
-        out.append(Draft(step.remedy, audience, text, missing, move=step.move))
+        writing = _statement_pack(pack) if step.move == "statement" and audience == "platform" else pack
+        text, missing = _render(engine, writing, scenario, step, audience, slots, settings, today, facts, context, template)
+        reading = None
+        if writing is not pack:         # the platform's reviewers read Simplified; the merchant reads their own copy
+            reading, _missing = _render(engine, pack, scenario, step, audience, slots, settings, today, facts, context, template)
+        out.append(Draft(step.remedy, audience, text, missing, reading, move=step.move))
     return out
+
+
+def _render(engine: Engine, pack: Pack, scenario: str, step: NextMove, audience: str, slots: dict[str, object],
+            settings: MerchantSettings, today: dt.date | None, facts, context: MoveContext,
+            template: str) -> tuple[str, tuple[str, ...]]:
+    variables = engine.variables(pack, scenario, step.remedy, audience, slots, settings, today, True, step.amount_kind, facts)
+    variables.update(_move_variables(engine.catalogue, pack, scenario, step, context, Engine.facts_of(facts)))
+    return engine.rendered(pack, template, audience, variables)
+
+
+def _statement_pack(pack: Pack) -> Pack:
+    """A statement for the platform's intervention goes to WeChat Shop's reviewers in mainland China:
+    written from a Simplified Chinese pack, as carrier letters are."""
+    return pack if pack.locale == LETTER_LOCALE else load_pack(LETTER_LOCALE)
 
 
 def _move_variables(catalogue: Catalogue, pack: Pack, scenario: str, step: NextMove,
                     context: MoveContext, facts: Facts) -> dict[str, object]:
     locale = pack.manifest.locale
     remedy = catalogue.remedy(step.remedy) if step.remedy else None
+    facts = case_facts(catalogue.scenario(scenario), facts)
     return {
         "move": step.move,
         "stance": step.stance,
@@ -97,9 +116,24 @@ def _move_variables(catalogue: Catalogue, pack: Pack, scenario: str, step: NextM
         "wants": context.wants or "",
         "new_tracking": context.new_tracking or "",
         "history": [_history_line(catalogue, pack, entry) for entry in context.history],
-        "evidence_to_upload": [e for e in catalogue.scenario(scenario).advice[locale].evidence
-                               if facts.fault == "carrier" or not _CARRIER_LOSS_ONLY.match(e)],
+        "evidence_to_upload": _evidence_to_upload(catalogue.scenario(scenario).advice[locale].evidence, facts),
     }
+
+
+def _evidence_to_upload(advice: tuple[str, ...], facts: Facts) -> list[str]:
+    """The seed's evidence advice that fits the case, as short items: a carrier's stamped proof only where
+    the merchant puts the fault with the carrier (or the parcel is long stalled), an unboxing video only
+    where the goods are back."""
+    out = []
+    for line in advice:
+        if _CARRIER_LOSS_ONLY.match(line) and facts.fault != "carrier":
+            continue
+        if _STAMPED_PROOF.search(line) and facts.fault != "carrier" and not facts.stall_long:
+            continue
+        if _UNBOXING.search(line) and facts.goods not in ("inspected", "delivered"):
+            continue
+        out.append(line.rstrip("。. "))
+    return out
 
 
 def _history_line(catalogue: Catalogue, pack: Pack, entry: HistoryEntry) -> dict[str, object]:

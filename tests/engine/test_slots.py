@@ -109,3 +109,11 @@ def test_quantity(engine, text, quantity):
 )
 def test_absent_slots_are_absent_not_guessed(engine, text):
     assert engine.slots.extract(text) == {}
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("想部分退款退200", 200.0), ("退款改成66", 66.0), ("退回来的衣服洗过了，想退款80", 80.0),
+    ("退了3天还没到", None), ("退4件只到了3件", None), ("买家退货单号7512345678901查不到", None),
+])
+def test_a_bare_figure_after_a_refund_verb_is_the_amount(engine, text, amount):
+    assert engine.slots.extract(text).get("amount") == amount
