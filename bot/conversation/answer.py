@@ -10,7 +10,7 @@ import datetime as dt
 from bot.conversation.model import CLOSED, Button, Case, CaseEvent, Profile, Reply
 from bot.engine.drafts import MerchantSettings
 from bot.engine.move_drafts import HistoryEntry, MoveContext, move_drafts
-from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, STANCES, NextMove, Position, ladder_for, next_move
+from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, DECIDE, STANCES, NextMove, Position, ladder_for, next_move
 from bot.engine.packs import PackError, load_pack
 from bot.engine.stances import BuyerReading
 from bot.i18n import N_, translator
@@ -67,6 +67,10 @@ class AnswerFlow:
         if case.status == CLOSED:
             return [Reply(text=_("Case #{case} is closed, so I didn't read that as its buyer's answer. Reopen it with the button below, or describe a new problem.").format(case=case.case_id),
                           buttons=[[Button(_("Reopen case #{case}").format(case=case.case_id), action=f"ro:{case.case_id}")]])]
+        if case.remedy is None or case.scenario == "unknown":
+            # no case drafted yet (the scenario was left to the merchant): what happened comes first
+            return [Reply(text=_("First tell me which case #{case} is, so I know what was offered; then send the buyer's answer again.").format(case=case.case_id),
+                          buttons=self._ask_scenario(profile, case).buttons)]
         words = text.strip() if isinstance(text, str) else ""
         if not words:
             self.awaiting(profile, "answer", case)
@@ -106,9 +110,11 @@ class AnswerFlow:
 
     # ---- the next move -------------------------------------------------------
     def _position(self, profile: Profile, case: Case) -> Position:
+        moves = [e.data.get("move") for e in self.store.events(profile.merchant_id, case.case_id) if e.kind == "moved"]
         return Position(case.scenario, case.remedy, self.engine.facts_of(case.facts),
                         _number(case.slots.get("amount")), case.amount_kind or "refund",
-                        case.limit if case.limit is not None else profile.default_limit, tuple(case.refused))
+                        case.limit if case.limit is not None else profile.default_limit, tuple(case.refused),
+                        waiting_on_merchant=bool(moves) and moves[-1] == "consider")
 
     def _next_move_reply(self, profile: Profile, case: Case, answer: dict, replace: bool = False,
                          audience: str | None = None) -> Reply:
@@ -126,12 +132,17 @@ class AnswerFlow:
             lines.append(_("The buyer asks for {amount}. What is the most you will give in this case?").format(amount=_money(asked)) if asked is not None
                          else _("To make a better offer I need your limit for this case."))
             return Reply(title=head, text="\n".join(lines),
-                         footer="❓ " + _("Reply with your limit: the highest refund you'd accept (for a deduction: the smallest deduction), for example 100. /limit default 100 sets it for every case."),
+                         footer="❓ " + _("Reply with your limit: the highest refund you'd give (for example 100), or 扣30 for the smallest deduction you'd accept. /limit default 100 sets it for every case."),
                          buttons=self._answer_buttons(profile, case, step, None), replace=replace)
         if step.move == ASK_MERCHANT:
             reading = self.engine.stances.read(str(answer.get("words", "")))
             return self._ask_stance(profile, case, reading)
+        if step.move == DECIDE:
+            self._event(profile.merchant_id, case, "moved", {"move": DECIDE})
+            lines.append(_("The buyer is waiting for your answer to what they proposed. Decide first: set your limit with /limit (for example /limit 90 or /limit 扣20), then send their proposal again, or read their answer differently."))
+            return Reply(title=head, text="\n".join(lines), buttons=self._answer_buttons(profile, case, step, None), replace=replace)
         self._apply(profile, case, step, answer)
+        self._event(profile.merchant_id, case, "moved", {"move": step.move})
         advice = ladder_for(self.engine.catalogue).move(step.move).advice[profile.locale]
         lines.append(_("Next: {move}").format(move=self._move_title(profile, step)))
         lines.append(advice)

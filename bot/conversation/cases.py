@@ -23,6 +23,7 @@ OUTCOME_LABELS = {
 _EVENT_LABELS = {
     "opened": N_("opened"),
     "offered": N_("offer made"),
+    "moved": N_("next step drafted"),
     "note": N_("note"),
     "reminder_set": N_("reminder set"),
     "reminded": N_("reminded"),
@@ -176,25 +177,29 @@ class CasesFlow:
         words = text.strip().split()
         usage = _("Usage: /limit [#case] AMOUNT — the most you'll give in a case (the highest refund; for a deduction, the smallest deduction). /limit default AMOUNT sets it for every case.")
         if words and words[0].lower() in ("default", "默认", "預設", "shop"):
-            amount = _amount(" ".join(words[1:]))
+            amount = limit_amount(" ".join(words[1:]))
             if amount is None:
                 return [Reply(text=usage)]
             profile.default_limit = amount
             self.store.save_profile(profile)
             return [Reply(text=_("Your default limit is now {amount}.").format(amount=_yuan(amount)))]
         case, rest = self._case_and_rest(profile, text)
-        amount = _amount(rest)
+        amount = limit_amount(rest)
         if case is None or amount is None:
             return [Reply(text=usage)]
-        return self._limit_for(profile, case, amount)
+        return self._limit_for(profile, case, amount, limit_kind(rest))
 
-    def _limit_for(self, profile: Profile, case: Case, amount: float) -> list[Reply]:
+    def _limit_for(self, profile: Profile, case: Case, amount: float, kind: str | None = None) -> list[Reply]:
+        """The case's limit; "扣30" / "deduct 30" makes the case's amounts deductions when none was offered yet."""
         _ = translator(profile.locale).gettext
         case.limit = amount
+        if kind and (case.amount_kind is None or "amount" not in case.slots):
+            case.amount_kind = kind
         waiting = profile.awaiting == f"limit:{case.case_id}"
         self.awaiting(profile, None)
         self.store.save_case(case)
-        note = _("Limit for case #{case}: {amount}.").format(case=case.case_id, amount=_yuan(amount))
+        note = (_("Limit for case #{case}: a deduction of at least {amount}.") if case.amount_kind == "deduction"
+                else _("Limit for case #{case}: a refund of at most {amount}.")).format(case=case.case_id, amount=_yuan(amount))
         last = self._last_answer(profile.merchant_id, case) if waiting else None
         if last and last.get("stance"):
             reply = self._next_move_reply(profile, case, last)
@@ -207,8 +212,22 @@ class CasesFlow:
         return max(open_cases, key=lambda c: c.case_id) if open_cases else None
 
 
-def _amount(text: str) -> float | None:
-    bare = text.strip().lstrip("¥￥").rstrip("元塊块 ").replace(",", "")
+def limit_kind(text: str) -> str | None:
+    lowered = text.strip().lower()
+    if lowered.startswith(("扣", "deduct", "-")):
+        return "deduction"
+    if lowered.startswith(("退", "refund")):
+        return "refund"
+    return None
+
+
+def limit_amount(text: str) -> float | None:
+    bare = text.strip().lower()
+    for word in ("扣除", "扣", "deduct", "退款", "退", "refund", "-"):
+        if bare.startswith(word):
+            bare = bare[len(word):].strip()
+            break
+    bare = bare.lstrip("¥￥").rstrip("元塊块 ").replace(",", "")
     number = parse_number(bare) if bare else None
     return round(number, 2) if number is not None and 0 < number <= MAX_LIMIT else None
 

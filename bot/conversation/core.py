@@ -7,7 +7,7 @@ import time
 from typing import Callable
 
 from bot.conversation.answer import AnswerFlow, answer_prefix
-from bot.conversation.cases import CasesFlow, _amount
+from bot.conversation.cases import CasesFlow, limit_amount, limit_kind
 from bot.conversation.model import CLOSED, MAX_COPY_CHARS, Button, Case, CaseEvent, MerchantKey, Profile, Reply, Store
 from bot.conversation.reminder_time import parse_when
 from bot.conversation.reminders import PRESETS, ReminderFlow
@@ -272,8 +272,8 @@ class Conversation(AnswerFlow, CasesFlow, ReminderFlow):
             kind, waiting = awaited
             if kind == "answer":
                 return self.buyer_answer(merchant_id, text, waiting.case_id, language_code)
-            if kind == "limit" and isinstance(text, str) and _amount(text) is not None:
-                return self._limit_for(profile, waiting, _amount(text))
+            if kind == "limit" and isinstance(text, str) and limit_amount(text) is not None:
+                return self._limit_for(profile, waiting, limit_amount(text), limit_kind(text))
             if kind == "remind" and isinstance(text, str) and self._reads_as_time(profile, text):
                 return self._set_reminder(profile, waiting, text)
             self.awaiting(profile, None)        # not what was asked for: read it as a new message

@@ -109,7 +109,7 @@ class CaseEvent:
     data: dict[str, object] = field(default_factory=dict)
 
 
-EVENT_KINDS = ("opened", "offered", "answer", "note", "reminder_set", "reminded", "closed", "reopened", "renamed")
+EVENT_KINDS = ("opened", "offered", "answer", "moved", "note", "reminder_set", "reminded", "closed", "reopened", "renamed")
 
 
 @dataclass(frozen=True)

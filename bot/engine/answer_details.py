@@ -18,6 +18,9 @@ _REJECTED_BEFORE = re.compile(r"(?:不同意扣|不接受扣|不要扣|not|inste
 _DEDUCTION_BEFORE = re.compile(r"(?:扣除?|(?<!最)(?<!至)少退|减|deduct|minus|take|knock)\s*(?:我|掉|了|个|only|just)?\s*(?:¥|￥|rmb)?\s*$|最多扣\s*$", re.I)
 _BARE_FIGURE = re.compile(r"^(?:那|那就|就|那么|要|给我|给|okay|ok|then|how about|what about)?\s*[,，]?\s*(?:¥|￥|\$)?\s*"
                           r"([0-9]{1,6}(?:\.[0-9]{1,2})?)\s*(?:元|块|塊)?\s*(?:吧|呢|啊|行吗|行不行|可以吗|怎么样|\?|？|then)?$", re.I)
+# A figure said to be refunded ("退我80", "refund me 60"); without this or a deduction cue the kind is
+# not stated ("60可以") and the case's own kind applies.
+_REFUND_BEFORE = re.compile(r"(?:退|返|赔|补偿|refund|back|give me|pay)\s*(?:我|给我|款|了|me|us)?\s*(?:¥|￥|rmb|cny|\$)?\s*$", re.I)
 _DEDUCTION_AFTER = re.compile(r"^\s*(?:元|块钱?|块|塊|yuan|rmb)?\s*(?:off|运费|的运费)", re.I)
 _DATE = re.compile(
     r"大后天|大後天|后天|後天|明天|明早|今天|今晚|昨天|前天|下(?:个)?(?:周|週|星期|礼拜|禮拜)[一二三四五六日天]?|"
@@ -31,7 +34,10 @@ _DATE = re.compile(
     re.I)
 
 
-def money_figure(normalised: str, tracking: object = None) -> tuple[float, str] | None:
+TURNED_DOWN = (None, None)   # money_figure(): figures were named, and every one of them turned down
+
+
+def money_figure(normalised: str, tracking: object = None) -> tuple[float, str | None] | None:
     """The figure the buyer proposes or accepts, and whether it is a refund or a deduction: the first
     figure with a money word around it that the buyer does not turn down ("50太少了，80吧" -> 80)."""
     candidates: list[tuple[bool, float, str]] = []   # (turned down, value, kind)
@@ -47,13 +53,16 @@ def money_figure(normalised: str, tracking: object = None) -> tuple[float, str] 
         if not value or value <= 0 or value > 1_000_000:
             continue
         turned_down = bool(_REJECTED_AFTER.match(after) or _REJECTED_BEFORE.search(before))
-        kind = "deduction" if _DEDUCTION_BEFORE.search(before) or _DEDUCTION_AFTER.match(after) else "refund"
+        kind = ("deduction" if _DEDUCTION_BEFORE.search(before) or _DEDUCTION_AFTER.match(after)
+                else "refund" if _REFUND_BEFORE.search(before) else None)
         candidates.append((turned_down, round(value, 2), kind))
     if not candidates:
         bare = _BARE_FIGURE.match(normalised.strip())     # "那280", "就90吧": a whole answer that is a figure
         value = parse_number(bare.group(1)) if bare else None
-        return (round(value, 2), "refund") if value and 0 < value <= 1_000_000 else None
-    accepted = [c for c in candidates if not c[0]] or candidates
+        return (round(value, 2), None) if value and 0 < value <= 1_000_000 else None
+    accepted = [c for c in candidates if not c[0]]
+    if not accepted:
+        return TURNED_DOWN      # "扣100太多了吧": the only figure is the one turned down
     return accepted[0][1], accepted[0][2]
 
 

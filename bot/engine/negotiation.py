@@ -24,9 +24,12 @@ MOVES = ("confirm", "offer", "proof", "ask_figure", "answer", "thank", "calm", "
 # Steps that write no draft: the merchant decides first.
 ASK_MERCHANT = "ask_merchant"     # the stance is unclear
 ASK_LIMIT = "ask_limit"           # a counter-offer or a better offer needs the merchant's limit
+DECIDE = "decide"                 # the buyer waits for the shop's answer to their proposal: the merchant decides
 _STANCE_STEPS = {"confirm", "next_offer", "counter", "answer", "thank", "calm", "statement", ASK_MERCHANT}
 _REFUSAL_STEPS = {"proof", "calm"}
 TEMPLATE_PREFIX = "move_"
+CANCEL_REMEDY = "invite_cancel"                               # what a buyer who drops the return agrees to
+SEND_REST_REMEDIES = ("return_gift", "resend_missing_items")  # a buyer who will send what was missing
 # Moves with templates of their own (move_<move>.<audience>.j2); an `offer` reuses the remedy's templates.
 TEMPLATED_MOVES = tuple(m for m in MOVES if m != "offer")
 # What a move's drafts see beyond an opening draft's variables (bot.engine.move_drafts; docs/catalogue-and-packs.md).
@@ -68,6 +71,7 @@ class Position:
     amount_kind: str = "refund"
     limit: float | None = None            # the furthest the merchant goes (see the module docstring)
     refused: tuple[str, ...] = ()         # remedies the buyer has refused in this case
+    waiting_on_merchant: bool = False     # the last move told the buyer the shop would come back (`consider`)
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,18 @@ def next_move(catalogue: Catalogue, position: Position, stance: str, *, amount: 
     they say they did)."""
     ladder = ladder_for(catalogue)
     step = ladder.stances.get(stance, ASK_MERCHANT)
+    if wants == "cancel" and stance in ("agrees", "counter_offer", "refuses"):
+        # "我不想退了": the buyer drops the return — the request only needs cancelling
+        return NextMove(stance, "confirm", CANCEL_REMEDY, None, position.amount_kind)
+    if wants == "send_rest" and stance in ("agrees", "counter_offer"):
+        # "I'll send the lampshade separately": the buyer sends what was missing instead of a deduction
+        sending = next((r for r in SEND_REST_REMEDIES if _fitting(catalogue, position, r)), None)
+        if sending is not None:
+            return NextMove(stance, "confirm", sending, None, position.amount_kind)
+        return NextMove(stance, "consider", position.remedy, position.amount, position.amount_kind)
+    if stance == "agrees" and amount is None and position.waiting_on_merchant:
+        # "嗯嗯好的" after "we'll check and come back": the buyer is waiting, nothing was agreed
+        return NextMove(stance, DECIDE, position.remedy, position.amount, position.amount_kind)
     if stance == "agrees" and amount is not None and position.amount is not None and (
             amount != position.amount or (amount_kind or position.amount_kind) != position.amount_kind):
         step = "counter"             # "好啦，扣30可以" against our 50: agreeing to their own figure
@@ -263,5 +279,5 @@ def ladder_table(catalogue: Catalogue, scenario: str, remedy: str, facts: Facts 
     return table
 
 
-__all__ = ["STANCES", "MOVES", "ASK_MERCHANT", "ASK_LIMIT", "Ladder", "Position", "NextMove", "MoveSpec",
+__all__ = ["STANCES", "MOVES", "ASK_MERCHANT", "ASK_LIMIT", "DECIDE", "Ladder", "Position", "NextMove", "MoveSpec",
            "load_ladder", "ladder_for", "next_move", "ladder_table", "TEMPLATE_PREFIX", "TEMPLATED_MOVES", "MOVE_VARIABLES"]

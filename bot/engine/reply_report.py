@@ -8,11 +8,16 @@ from pathlib import Path
 from bot.engine.catalogue import UNKNOWN
 from bot.engine.drafts import Engine, InputError, MerchantSettings
 from bot.engine.move_drafts import MoveContext, move_drafts
-from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, Position, ladder_for, next_move
+from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, DECIDE, Position, ladder_for, next_move
 from bot.engine.packs import load_pack
 
 MAX_ANSWER_CHARS = 5000
 _NO_DRAFT_ADVICE = {
+    DECIDE: {
+        "zh_CN": "买家在等你对他提出的方案的答复：先决定接不接受（--limit），再回复。",
+        "zh_TW": "買家在等你回覆他提出的方案：先決定接不接受（--limit），再回覆。",
+        "en": "The buyer is waiting for your answer to their proposal: decide first (--limit), then reply.",
+    },
     ASK_MERCHANT: {
         "zh_CN": "看不出买家的意思：先确认买家是同意、拒绝还是另有想法，不要直接拒绝。",
         "zh_TW": "看不出買家的意思：先確認買家是同意、拒絕還是另有想法，不要直接拒絕。",

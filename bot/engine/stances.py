@@ -48,7 +48,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.engine.answer_details import date_words, money_figure
+from bot.engine.answer_details import TURNED_DOWN, date_words, money_figure
 from bot.engine.buyer_turns import buyer_words
 from bot.engine.catalogue import Catalogue, default_catalogue
 from bot.engine.classifier import features
@@ -57,9 +57,11 @@ from bot.engine.slots import SlotExtractor
 from bot.resources import data_dir
 
 STANCES = ("agrees", "refuses", "counter_offer", "asks", "already_done", "upset", "escalates", "unclear")
-QUESTION_TOPICS = ("refund_when", "how_cancel", "where_send", "how_claim", "other")
+QUESTION_TOPICS = ("refund_when", "how_cancel", "where_send", "how_claim", "what_next", "other")
 DONE_KINDS = ("cancelled", "shipped", "tracking")   # cancelled the request / (re)shipped the goods / gave a new tracking number
-WANTS = ("full_refund", "partial_refund", "exchange", "resend", "keep_item")
+# resend: the shop sends a new one (补发); send_rest: the buyer sends what was missing (补寄);
+# cancel: the buyer no longer wants to return (不想退了), so the request can be cancelled.
+WANTS = ("full_refund", "partial_refund", "exchange", "resend", "keep_item", "send_rest", "cancel")
 UNCLEAR = "unclear"
 MAX_TEXT_CHARS = 300          # the buyer's words a reading is based on (the latest ones)
 
@@ -359,8 +361,12 @@ class StanceReader:
         found, kind = self._slots.extract_details(words)
         slots: dict[str, object] = {k: found[k] for k in ("tracking_number", "carrier") if k in found}
         figure = money_figure(normalised, slots.get("tracking_number"))
-        if figure is not None:
-            slots["amount"], slots["amount_kind"] = figure
+        if figure == TURNED_DOWN:
+            pass                            # the figure named is the one the buyer refuses: no proposal
+        elif figure is not None:
+            slots["amount"] = figure[0]
+            if figure[1]:
+                slots["amount_kind"] = figure[1]
         elif "amount" in found:
             slots["amount"], slots["amount_kind"] = found["amount"], kind or "refund"
         date = date_words(words)
@@ -377,7 +383,7 @@ class StanceReader:
         return "shipped"
 
     def _wants(self, normalised: str, stance: str, slots: dict[str, object]) -> str | None:
-        if stance not in ("refuses", "counter_offer", "upset", "escalates"):
+        if stance not in ("refuses", "counter_offer", "upset", "escalates", "agrees", "asks"):
             return None
         points: dict[str, float] = {}
         for label, weight, start in self._want_cues.matches(normalised):

@@ -130,6 +130,11 @@ def test_ladder_drafts_fill_live_like_the_engine(site, engine, locale):
                 assert dict(move_sentinel_templates(engine, pack, scenario.id, ladder_step, tone, TODAY))
                 for audience, template in move_sentinel_templates(engine, pack, scenario.id, ladder_step, tone, TODAY):
                     draft_id = f"{locale}.{scenario.id}.ladder.{ladder_step.stance}.{audience}"
+                    if ladder_step.step.move == "statement" and audience == "platform" and locale != "zh_CN":
+                        # written in Simplified Chinese for the platform's reviewers: the page's figures in
+                        # this pack's format cannot fill it, so it is shown as fixed text
+                        assert data["drafts"][tone].get(draft_id) is None
+                        continue
                     assert data["drafts"][tone][draft_id] == template
                     for values in VALUE_SETS:
                         slots = {k: getattr(values, k) for k in ("amount", "tracking_number", "carrier") if getattr(values, k) is not None}

@@ -1,0 +1,91 @@
+"""Following a case in `negobot chat` (the terminal transport over the same core): several buyer
+answers, a limit, a reminder that fires when the chat resumes, the statement for the platform in
+Simplified Chinese for an English-speaking merchant, closing — the whole case without leaving negobot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+from bot.conversation.core import Conversation
+from bot.conversation.model import MemoryStore
+from bot.conversation.reminder_time import zone
+from bot.conversation.sqlite_store import SqliteStore
+from bot.conversation.terminal import MERCHANT, TerminalChat
+
+AFTERNOON = dt.datetime(2026, 11, 30, 15, 0, tzinfo=zone("Asia/Shanghai")).timestamp()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = AFTERNOON
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _drafts(out: str) -> list[str]:
+    return re.findall(r"─{40}\n(.*?)\n─{40}", out, re.S)
+
+
+def test_a_case_from_description_to_closed_in_the_terminal_chat(engine, tmp_path):
+    clock = Clock()
+    out = io.StringIO()
+    chat = TerminalChat(engine, out, "zh_CN", SqliteStore(tmp_path / "chat.sqlite3"), clock=clock)
+    say = chat.handle
+    say("退回来的羽绒服吊牌剪了，还有香水味，想部分退款退200")
+    assert "¥200.00" in _drafts(out.getvalue())[-1]
+    say("/limit 260")
+    clock.now += 3600
+    say("买家：不行，最少退我300")
+    assert re.findall(r"¥\d+\.\d\d", _drafts(out.getvalue())[-1]) == ["¥250.00"]    # between 200 and 300, within 260
+    say("/remind 2小时")
+    clock.now += 3 * 3600
+    before = len(out.getvalue())
+    say("/cases")                                          # the next line typed: the reminder due meanwhile comes first
+    later = out.getvalue()[before:]
+    assert "⏰" in later and "#1" in later and "¥250.00" in _drafts(later)[0]   # the follow-up restates the offer
+    say("买家：那280")
+    assert re.findall(r"¥\d+\.\d\d", _drafts(out.getvalue())[-1]) == ["¥260.00"]    # between 250 and 280: the limit
+    say("买家：最少270")
+    at_limit = _drafts(out.getvalue())[-1]
+    assert "¥270.00" in at_limit and "¥260.00" in at_limit and "最大诚意" in at_limit    # at the limit: says so
+    say("买家：好吧，260就260")
+    final = _drafts(out.getvalue())[-1]
+    assert "¥260.00" in final and "确认" in final
+    menu = chat.conversation.store.load_menu(MERCHANT)
+    settled = menu.index("co:1:settled") + 1
+    say(f"#{settled}")
+    assert chat.conversation.store.load_case(MERCHANT, 1).outcome == "settled"
+    say("/cases")
+    assert out.getvalue().rstrip().endswith("没有进行中的案子。描述一个退货问题就会新建一个。")
+
+
+def test_an_english_merchant_gets_the_statement_in_simplified_chinese_with_a_copy_to_read(engine):
+    clock = Clock()
+    chat = Conversation(engine, MemoryStore(), clock=clock)
+    merchant = "terminal:en"
+    chat.message(merchant, "Buyer returned the jacket with the tags cut off, want to refund 60 instead of 90", "en")
+    clock.now += 86400
+    (calm,) = chat.message(merchant, "buyer: I'm reporting you to the platform", "en")
+    assert calm.draft and "platform" in calm.draft and not re.search(r"[\u4e00-\u9fff]{4}", calm.draft)
+    (statement,) = chat.press(merchant, "ma:1:platform", "en")
+    assert statement.draft.startswith("举证说明") and "¥60.00" in statement.draft
+    assert "Statement for the platform" in statement.text and "CNY 60.00" in statement.text   # the copy to read
+    assert "I'm reporting you to the platform" in statement.draft                             # the buyer's own words
+
+
+def test_an_answer_before_any_case_or_to_a_closed_case_loses_nothing(engine):
+    chat = Conversation(engine, MemoryStore())
+    merchant = "terminal:x"
+    (reply,) = chat.message(merchant, "买家：好的", "zh-hans")
+    assert reply.draft is None and "请先描述退货问题" in reply.text
+    chat.message(merchant, "退回来少了一件，想退款改为50元", "zh-hans")
+    chat.press(merchant, "co:1:buyer_cancelled", "zh-hans")
+    (reply,) = chat.buyer_answer(merchant, "我还是想退", 1, "zh-hans")
+    assert "已结案" in reply.text and reply.buttons[0][0].action == "ro:1"
+    (reopened,) = chat.press(merchant, "ro:1", "zh-hans")
+    assert "重新打开" in reopened.text and reopened.draft
+    (answer,) = chat.buyer_answer(merchant, "我还是想退", 1, "zh-hans")
+    assert answer.draft or answer.buttons                    # read now that the case is open again
