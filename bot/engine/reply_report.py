@@ -3,6 +3,7 @@ as the JSON object SPEC.md names. The same reader, ladder and move drafts as the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.engine.catalogue import UNKNOWN
@@ -45,6 +46,8 @@ def reply_report(engine: Engine, text: str, scenario: str, *, remedy: str | None
         raise InputError(f"unknown scenario {scenario!r} (see `negobot scenarios`)")
     analysis = engine.analyse(description) if description else None
     facts = analysis.facts if analysis else engine.facts_of(None)
+    if amount is not None:
+        facts = replace(facts, amount_named=True)     # an amount on the table: the amount remedy leads
     options = [o.remedy for o in engine.remedy_options(scenario, facts)]
     if remedy is None:
         remedy = options[0] if options else None
