@@ -274,6 +274,16 @@ def _checked(call: Callable):
 
 
 # ---- parser ---------------------------------------------------------------
+def _drafting_options(p: argparse.ArgumentParser) -> None:
+    """What every drafting command takes: the pack and its language, JSON, the merchant's settings."""
+    p.add_argument("--locale", choices=LOCALES, help=f"pack language (default {DEFAULT_LOCALE}, or the --pack's own)")
+    p.add_argument("--pack", metavar="DIR", help="a merchant's own pack; it overrides the shipped one template by template")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--shop", help="shop name the drafts use")
+    p.add_argument("--sign", help="signature the drafts end with")
+    p.add_argument("--tone", choices=TONES, default="warm")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="negobot", description="Drafts for WeChat Shop returns that went wrong: scenario, platform advice, messages to paste.")
     parser.add_argument("--version", action="version", version=f"negobot {__version__}")
@@ -288,12 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("draft", help="advice and drafts for a description")
     p.add_argument("text", nargs="?", metavar="TEXT", help="the description; without it, one per line on stdin → JSON lines")
-    p.add_argument("--locale", choices=LOCALES, help=f"pack language (default {DEFAULT_LOCALE}, or the --pack's own)")
-    p.add_argument("--pack", metavar="DIR", help="a merchant's own pack; it overrides the shipped one template by template")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--shop", help="shop name the drafts use")
-    p.add_argument("--sign", help="signature the drafts end with")
-    p.add_argument("--tone", choices=TONES, default="warm")
+    _drafting_options(p)
     p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("reply", help="read the buyer's answer in a case and draft the next move")
@@ -304,12 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deduction", action="store_true", help="--amount and --limit are deductions, not refund amounts")
     p.add_argument("--limit", type=_money_arg, help="the most you will refund or concede in this case (for a deduction: the smallest deduction)")
     p.add_argument("--description", help="the case as you described it, so the drafts name the item and what happened")
-    p.add_argument("--locale", choices=LOCALES, help=f"pack language (default {DEFAULT_LOCALE})")
-    p.add_argument("--pack", metavar="DIR", help="a merchant's own pack")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--shop", help="shop name the drafts use")
-    p.add_argument("--sign", help="signature the drafts end with")
-    p.add_argument("--tone", choices=TONES, default="warm")
+    _drafting_options(p)
     p.set_defaults(func=cmd_reply)
 
     p = sub.add_parser("scenarios", help="list scenarios and their remedies")

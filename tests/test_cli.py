@@ -165,3 +165,36 @@ def test_chat_conversation_in_a_terminal():
 
 def test_version():
     assert run("--version").returncode == 0
+
+
+def test_reply_reads_one_answer_and_drafts_the_next_move_in_the_spec_shape():
+    result = run("reply", "--json", "--scenario", "missing_items", "--amount", "80", "--limit", "100",
+                 "--description", "四件套退回来少了一个枕套", "退我150吧，不然不同意")
+    assert result.returncode == 0, err(result)
+    report = json.loads(out(result))
+    assert set(report) >= {"stance", "confidence", "slots", "advice", "drafts"}
+    assert report["stance"] == "counter_offer" and report["slots"]["amount"] == 150
+    buyer = next(d for d in report["drafts"] if d["audience"] == "buyer")
+    assert buyer["move"] == "offer" and "¥100.00" in buyer["text"] and "¥150" not in buyer["text"]   # the limit, not more
+    assert "四件套" in buyer["text"]                            # the item the merchant named
+
+
+def test_reply_reads_answers_line_by_line_and_flags_bad_lines():
+    result = run("reply", "--scenario", "resale_affected", "--amount", "30", "--deduction", "--limit", "20", "--locale", "en",
+                 stdin="好的\n\n最多扣20块\n".encode())
+    lines = [json.loads(line) for line in out(result).splitlines()]
+    assert [line.get("stance") for line in lines] == ["agrees", None, "counter_offer"]
+    assert lines[1] == {"error": "the buyer's answer is empty", "line": 2}
+    assert "deducting CNY 20.00" in next(d["text"] for d in lines[2]["drafts"] if d["audience"] == "buyer")
+    assert result.returncode == 2
+
+
+@pytest.mark.parametrize("args, code", [
+    (["--scenario", "nonsense", "好的"], 2),
+    (["--scenario", "missing_items", "--remedy", "carrier_nonsense", "好的"], 2),
+    (["--scenario", "missing_items", "--amount", "abc", "好的"], 2),
+])
+def test_reply_bad_arguments_get_one_line(args, code):
+    result = run("reply", *args)
+    assert result.returncode == code
+    assert "Traceback" not in err(result) and err(result).strip()
