@@ -192,3 +192,21 @@ async def test_full_width_commands_and_numbers_from_a_chinese_keyboard_work(weco
     platform = next(n for label, n in choices(first).items() if "协商描述" in label)
     full_width = str(platform).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     assert "▸ 协商描述" in (await say(wecom, bot, "xu", full_width))[0]
+
+
+async def test_a_case_is_followed_in_wecom_too_answers_a_limit_and_a_reminder(wecom, db, engine):
+    """The same flow as the Telegram bot: the buyer's answer read, the limit asked for, a reminder
+    claimed from the store and sent through message/send with the follow-up draft."""
+    clock = [1_796_022_000.0]          # an afternoon in Shanghai
+    async with running_service(wecom, db, engine, clock=lambda: clock[0]) as bot:
+        await say(wecom, bot, "zhaoliu", "四件套退回来少了一个枕套，想退款改为80元")
+        asked = await say(wecom, bot, "zhaoliu", "买家：不行，凭什么少退我钱")
+        assert any("上限" in m for m in asked)                  # a better offer needs the merchant's limit first
+        offer = await say(wecom, bot, "zhaoliu", "100")
+        assert any("¥90.00" in m for m in offer)               # halfway to the limit
+        await say(wecom, bot, "zhaoliu", "/remind 2小时")
+        clock[0] += 3 * 3600
+        assert await bot.channel.deliver_reminders() == 1
+        reminder = wecom.inbox("zhaoliu")[-3:]                  # the reminder, its draft, its choices
+        assert any("提醒" in m for m in reminder) and any("¥90.00" in m for m in reminder)
+        assert await bot.channel.deliver_reminders() == 0      # claimed once

@@ -19,12 +19,13 @@ def settings_for(standin: StandinWecom, db: Path) -> WecomSettings:
 
 
 @asynccontextmanager
-async def running_service(standin: StandinWecom, db: Path, engine, **api_options):
+async def running_service(standin: StandinWecom, db: Path, engine, clock=None, **api_options):
     settings = settings_for(standin, db)
     store = SqliteStore(db)
     api = WecomApi(settings.api_base_url, settings.corp_id, settings.secret, settings.agent_id,
                    **{"backoff": 0.01, **api_options})
-    service = WecomService(settings, store, engine=engine, api=api)
+    extra = {"clock": clock, "reminder_interval": 3600.0} if clock is not None else {}
+    service = WecomService(settings, store, engine=engine, api=api, **extra)
     await service.check_api()
     port = await service.start()
     standin.callback_url = f"http://127.0.0.1:{port}/wecom"
