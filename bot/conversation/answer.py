@@ -63,6 +63,11 @@ class AnswerFlow:
         _ = translator(profile.locale).gettext
         case = self.store.load_case(merchant_id, case_id) if case_id else self._latest_open(merchant_id)
         if case is None:
+            latest = self.store.latest_case(merchant_id)
+            if latest is not None and latest.scenario == "unknown" and latest.outcome is None:
+                # the last description was not recognised: the merchant says what it was, then the answer is read
+                return [Reply(text=_("First tell me which case #{case} is, so I know what was offered; then send the buyer's answer again.").format(case=latest.case_id),
+                              buttons=self._ask_scenario(profile, latest).buttons)]
             return [Reply(text=_("There is no open case to add the buyer's answer to. Describe the return problem first; then send the buyer's answer with the button under it or as 买家：…"))]
         if case.status == CLOSED:
             return [Reply(text=_("Case #{case} is closed, so I didn't read that as its buyer's answer. Reopen it with the button below, or describe a new problem.").format(case=case.case_id),
