@@ -10,10 +10,10 @@ from bot.engine.numerals import parse_number
 
 # Money figures in an answer: "退我80就行", "最多扣10", "至少五十块", "make it 100", "80 bucks".
 _FIGURE = re.compile(r"(?<![0-9a-z.])([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9]|\.[0-9])|([零一二两三四五六七八九十百千]+)(?=\s*(?:块|元|塊)|$|[吧呢啊,，。!！?？\s])")
-_MONEY_BEFORE = re.compile(r"(?:退|扣|补|赔|偿|至少|最少|最多|顶多|只能|¥|￥|rmb|cny|refund|deduct|back|make it|do|give me|take|at least|at most|only|off|\$|个|點|点)\s*(?:我|给我|了|掉|个|款|me|us)?\s*$", re.I)
+_MONEY_BEFORE = re.compile(r"(?:退|扣|补|赔|偿|至少|最少|最多|顶多|只能|接受|¥|￥|rmb|cny|refund|deduct|back|make it|do|give me|take|accept|at least|at most|only|off|\$|个|點|点)\s*(?:我|给我|了|掉|个|款|me|us)?\s*$", re.I)
 _MONEY_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan|rmb|cny|bucks|dollars|back|off|吧|就行|就好|就可以|可以|行|我就|and)", re.I)
 _NOT_MONEY_AFTER = re.compile(r"^\s*(?:%|％|件|个|個|双|雙|条|條|只|天|号|號|月|日|点|點|小时|分钟|次|days?|hours?|pcs|items?|[:：/-][0-9])", re.I)
-_REJECTED_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan)?\s*(?:太少|太多|不行|不可以|不接受|不同意|也太|is too|too|not enough|won't|no way)", re.I)
+_REJECTED_AFTER = re.compile(r"^\s*(?:元|块|塊|yuan)?\s*(?:太少|太多|(?<!行)不行|不可以|不接受|不同意|也太|is too|too|not enough|won't|no way)", re.I)
 _REJECTED_BEFORE = re.compile(r"(?:不同意扣|不接受扣|不要扣|not|instead of|rather than|而不是)\s*(?:扣|退)?\s*$", re.I)
 _DEDUCTION_BEFORE = re.compile(r"(?:扣除?|(?<!最)(?<!至)少退|减|deduct|minus|take|knock)\s*(?:我|掉|了|个|only|just)?\s*(?:¥|￥|rmb)?\s*$|最多扣\s*$", re.I)
 _BARE_FIGURE = re.compile(r"^(?:那|那就|就|那么|要|给我|给|okay|ok|then|how about|what about)?\s*[,，]?\s*(?:¥|￥|\$)?\s*"

@@ -180,6 +180,8 @@ def next_move(catalogue: Catalogue, position: Position, stance: str, *, amount: 
         if sending is not None:
             return NextMove(stance, "confirm", sending, None, position.amount_kind)
         return NextMove(stance, "consider", position.remedy, position.amount, position.amount_kind)
+    if stance == "refuses" and amount is not None:
+        step = "counter"             # "不行，最少退我300": a refusal that names the figure it wants
     if stance == "agrees" and amount is None and position.waiting_on_merchant:
         # "嗯嗯好的" after "we'll check and come back": the buyer is waiting, nothing was agreed
         return NextMove(stance, DECIDE, position.remedy, position.amount, position.amount_kind)
