@@ -29,7 +29,7 @@ _PERIODS = {"上午": "am", "早上": "am", "早": "am", "中午": "noon", "下�
 _AT = re.compile(
     r"^(?P<day>今天|今日|今晚|明天|明日|明早|明晚|后天|後天|today|tonight|tomorrow)?\s*(?:at\s+)?"
     r"(?P<period>上午|早上|早|中午|下午|晚上|傍晚|晚|morning|afternoon|evening|night)?\s*"
-    rf"(?:(?P<hour>\d{{1,2}}|[零一二两兩三四五六七八九十]+)(?:[:：点點时時](?P<minute>\d{{1,2}}|半)?(?:分)?)?)?\s*"
+    r"(?:(?P<hour>\d{1,2}|[零一二两兩三四五六七八九十]+)(?:[:：点點时時](?P<minute>\d{1,2}|半)?(?:分)?)?)?\s*"
     r"(?P<ampm>am|pm)?$", re.I)
 
 

@@ -40,7 +40,6 @@ class TelegramAdapter:
 
     def install(self, app: Application) -> None:
         only_messages = filters.UpdateType.MESSAGE
-        c = self.conversation
         for name, _description in Conversation.command_menu("en"):
             app.add_handler(CommandHandler(name, self._command(name), filters=only_messages))
         app.add_handler(MessageHandler(only_messages & filters.COMMAND, self._command("help")))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable
 
 import tornado.httpserver
 import tornado.netutil

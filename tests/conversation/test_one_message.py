@@ -6,7 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.conversation.core import _ASKED, Conversation
+from bot.conversation.core import Conversation
+from bot.conversation.details import _ASKED
 from bot.conversation.model import MemoryStore, Reply
 from bot.conversation.sqlite_store import SqliteStore
 from bot.engine.catalogue import LOCALES, UNKNOWN
