@@ -61,6 +61,7 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
             "shop": lambda: self.set_shop(merchant_id, rest, language_code),
             "sign": lambda: self.set_signature(merchant_id, rest, language_code),
             "phone": lambda: self.set_phone(merchant_id, rest, language_code),
+            "tz": lambda: self.set_timezone(merchant_id, rest, language_code),
             "cases": lambda: self.cases(merchant_id, language_code),
             "buyer": lambda: self.buyer_answer(merchant_id, rest, language_code=language_code),
             "remind": lambda: self.remind(merchant_id, rest, language_code),
@@ -89,6 +90,7 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
             ("limit", _("The most you'll give in a case")),
             ("note", _("A note in the case's history")),
             ("rename", _("Give a case a name")),
+            ("tz", _("Time zone for reminders")),
         ]
 
     @staticmethod

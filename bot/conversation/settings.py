@@ -4,6 +4,7 @@ phone — and the welcome, help and scenario list that show them."""
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.conversation.model import Button, MerchantKey, Profile, Reply
 from bot.engine.catalogue import LOCALES, UNKNOWN
@@ -57,7 +58,7 @@ class SettingsFlow:
             _("After you send a draft: paste or forward the buyer's answer (or start it with 买家：) and I draft the next move."),
             _("/cases — your open cases; /buyer TEXT — the buyer's answer for the latest case"),
             _("/remind 2h — a reminder if the buyer goes quiet; /limit 100 — the most you'll give in this case"),
-            _("/note TEXT, /rename NAME — keep notes and names with a case"),
+            _("/note TEXT, /rename NAME — keep notes and names with a case; /tz ZONE — your time zone for reminders"),
         ]
         settings = []
         if profile.shop:
@@ -116,6 +117,15 @@ class SettingsFlow:
             invalid=N_("That doesn't look like a phone number: use digits, spaces, - or a leading +, within {limit} characters.") if phone is None else None,
             limit=MAX_PHONE_CHARS, done=N_("Carrier letters will give the contact phone: {phone}"))
 
+    def set_timezone(self, merchant_id: MerchantKey, name: str, language_code: str | None = None) -> list[Reply]:
+        """/tz Asia/Taipei: the zone reminders and quiet hours follow (IANA names)."""
+        name = name.strip()
+        return self._set_profile_text(
+            merchant_id, language_code, "timezone", name,
+            usage=N_("Usage: /tz ZONE — the time zone for reminders and quiet hours, for example /tz Asia/Taipei. Now: {timezone}"),
+            invalid=N_("I don't know the time zone “{value}”; use a name like Asia/Shanghai, Asia/Taipei or Europe/London.") if name and not _known_zone(name) else None,
+            limit=40, done=N_("Reminders follow the time zone {timezone}; none are sent between 22:00 and 08:00 there."))
+
     def _set_profile_text(self, merchant_id: MerchantKey, language_code: str | None, field: str, value: str, *,
                           usage: str, invalid: str | None, limit: int, done: str) -> list[Reply]:
         """/shop, /sign, /phone: no value shows the setting and how to change it; a bad one says why."""
@@ -124,7 +134,7 @@ class SettingsFlow:
         if not value:
             return [Reply(text=_(usage).format(**{field: getattr(profile, field) or _("(not set)")}))]
         if invalid:
-            return [Reply(text=_(invalid).format(length=len(value), limit=limit))]
+            return [Reply(text=_(invalid).format(length=len(value), limit=limit, value=value[:40]))]
         setattr(profile, field, value)
         self.store.save_profile(profile)
         return [Reply(text=_(done).format(**{field: value}))]
@@ -147,6 +157,14 @@ def _match_locale(choice: str) -> str | None:
         "en": "en", "english": "en", "英文": "en",
     }
     return aliases.get(choice.lower())
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return len(name) <= 40
 
 
 __all__ = ["SettingsFlow", "LOCALE_NAMES"]

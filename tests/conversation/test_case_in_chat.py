@@ -89,3 +89,16 @@ def test_an_answer_before_any_case_or_to_a_closed_case_loses_nothing(engine):
     assert "重新打开" in reopened.text and reopened.draft
     (answer,) = chat.buyer_answer(merchant, "我还是想退", 1, "zh-hans")
     assert answer.draft or answer.buttons                    # read now that the case is open again
+
+
+def test_quiet_hours_follow_the_merchants_time_zone(engine):
+    clock = Clock()                                         # 15:00 in Shanghai is 07:00 in London
+    chat = Conversation(engine, MemoryStore(), clock=clock)
+    shanghai, london = "terminal:sh", "terminal:ldn"
+    for merchant in (shanghai, london):
+        chat.message(merchant, "退回来少了一件，想退款改为50元", "en")
+    chat.command(london, "tz", "Europe/London", "en")
+    (here,) = chat.command(shanghai, "remind", "30m", "en")
+    (there,) = chat.command(london, "remind", "30m", "en")
+    assert "15:30" in here.text and "night" not in here.text
+    assert "08:00" in there.text and "night" in there.text   # 07:30 in London is still night there

@@ -102,7 +102,7 @@ def test_command_menu_is_translated():
     zh = dict(Conversation.command_menu("zh_CN"))
     en = dict(Conversation.command_menu("en"))
     assert set(zh) == set(en) == {"start", "help", "scenarios", "lang", "shop", "sign", "phone",
-                                  "cases", "buyer", "remind", "limit", "note", "rename"}
+                                  "cases", "buyer", "remind", "limit", "note", "rename", "tz"}
     assert zh["shop"] == "设置话术里的店铺名称" and en["shop"] == "Set the shop name drafts use"
 
 
