@@ -209,8 +209,10 @@ class AnswerFlow:
 
     def _move_drafts(self, profile: Profile, case: Case, step: NextMove, answer: dict):
         settings = MerchantSettings(shop=profile.shop, signature=profile.signature, tone=profile.tone)
+        moves = [e.data.get("move") for e in self.store.events(profile.merchant_id, case.case_id) if e.kind == "moved"]
         context = MoveContext(topic=answer.get("topic"), done=answer.get("done"), words=str(answer.get("words", "")),
                               new_tracking=answer.get("tracking_number"), wants=answer.get("wants"),
+                              agreed=len(moves) > 1 and moves[-2] == "confirm",
                               history=self._history(profile, case) if step.move == "statement" else ())
         slots = {**case.slots, "phone": profile.phone} if profile.phone else dict(case.slots)
         try:

@@ -389,8 +389,9 @@ class FactExtractor:
         time_frame = next((m.group(1) for p in self._time_frame for m in [p.search(text)] if m), None)
         pickup = self._pickup.search(text)
         stall_days = self._stall(text)
-        stall_long = bool(self._stall_long and self._stall_long.search(text)) or (
-            stall_days is not None and stall_days >= self.long_after_days)
+        # a count of days decides ("5天了一直没更新" is five days); words like 很久 only when none is given
+        stall_long = (stall_days >= self.long_after_days) if stall_days is not None else \
+            bool(self._stall_long and self._stall_long.search(text))
         conditions_found = tuple(conditions)
         goods = next((kind for kind, pattern in self._goods if pattern and self._affirmed(pattern, text)), None)
         if goods is None and (conditions_found or instead or accessories) and _ARRIVED.search(text):

@@ -52,6 +52,7 @@ class MoveContext:
     words: str = ""                   # the buyer's own words
     new_tracking: str | None = None   # a tracking number the buyer gave
     wants: str | None = None          # another remedy the buyer asked for (WANTS)
+    agreed: bool = False              # the buyer already agreed to the offer on the table (the last move confirmed it)
     history: tuple[HistoryEntry, ...] = ()
 
 
@@ -114,6 +115,7 @@ def _move_variables(catalogue: Catalogue, pack: Pack, scenario: str, step: NextM
         "done": context.done or "",
         "buyer_words": context.words,
         "wants": context.wants or "",
+        "agreed": context.agreed,
         "new_tracking": context.new_tracking or "",
         "history": [_history_line(catalogue, pack, entry) for entry in context.history],
         "evidence_to_upload": _evidence_to_upload(catalogue.scenario(scenario).advice[locale].evidence, facts),

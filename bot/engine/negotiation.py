@@ -26,7 +26,7 @@ ASK_MERCHANT = "ask_merchant"     # the stance is unclear
 ASK_LIMIT = "ask_limit"           # a counter-offer or a better offer needs the merchant's limit
 DECIDE = "decide"                 # the buyer waits for the shop's answer to their proposal: the merchant decides
 _STANCE_STEPS = {"confirm", "next_offer", "counter", "answer", "thank", "calm", "statement", ASK_MERCHANT}
-_REFUSAL_STEPS = {"proof", "calm"}
+_REFUSAL_STEPS = {"proof", "calm", "consider"}
 TEMPLATE_PREFIX = "move_"
 CANCEL_REMEDY = "invite_cancel"                               # what a buyer who drops the return agrees to
 SEND_REST_REMEDIES = ("return_gift", "resend_missing_items")  # a buyer who will send what was missing
@@ -34,7 +34,7 @@ SEND_REST_REMEDIES = ("return_gift", "resend_missing_items")  # a buyer who will
 TEMPLATED_MOVES = tuple(m for m in MOVES if m != "offer")
 # What a move's drafts see beyond an opening draft's variables (bot.engine.move_drafts; docs/catalogue-and-packs.md).
 MOVE_VARIABLES = ("move", "stance", "preface", "negotiation", "amount_offered", "buyer_amount", "topic", "done",
-                  "buyer_words", "wants", "new_tracking", "history", "evidence_to_upload")
+                  "buyer_words", "wants", "new_tracking", "history", "evidence_to_upload", "agreed")
 
 
 @dataclass(frozen=True)
