@@ -56,14 +56,14 @@ class DescribeFlow:
             case.facts[_ALSO] = also
         options = self.engine.remedy_options(case.scenario, case.facts)
         case.remedy = options[0].remedy if options else None
-        reply = self._case_reply(profile, case, dirty=True, options=options)    # saved once, question and all
-        self._opened(case, description)
-        return [reply]
+        # saved once, question, opening event and all
+        return [self._case_reply(profile, case, dirty=True, options=options, opened=description)]
 
-    def _opened(self, case: Case, description: str) -> None:
-        self.store.add_event(case.merchant_id, CaseEvent(case.case_id, self.clock(), "opened", {
+    def _opened(self, case: Case, description: str) -> CaseEvent:
+        """The event that opens a case's history: what the merchant described and what was offered."""
+        return CaseEvent(case.case_id, self.clock(), "opened", {
             "description": description[:500], "scenario": case.scenario, "remedy": case.remedy,
-            "amount": case.slots.get("amount"), "amount_kind": case.amount_kind or "refund"}))
+            "amount": case.slots.get("amount"), "amount_kind": case.amount_kind or "refund"})
 
     def _recommended(self, case: Case) -> str | None:
         options = self.engine.remedy_options(case.scenario, case.facts)
@@ -91,10 +91,8 @@ class DescribeFlow:
         case.status, case.outcome = "open", None
         case.created_at = case.created_at or self.clock()
         case.remedy = self._recommended(case)
-        reply = self._case_reply(profile, case, replace=bool(case_id), dirty=True)   # a case's own question: answered in place
-        if fresh:
-            self._opened(case, "")
-        return [reply]
+        # a case's own question: answered in place
+        return [self._case_reply(profile, case, replace=bool(case_id), dirty=True, opened="" if fresh else None)]
 
     def _also_buttons(self, profile: Profile, case: Case) -> list[list[Button]]:
         """A button per further problem the description states (kept in the case's facts under
@@ -117,9 +115,7 @@ class DescribeFlow:
                     amount_kind=source.amount_kind, facts=facts)
         case.remedy = self._recommended(case)
         case.created_at = self.clock()
-        reply = self._case_reply(profile, case, dirty=True)       # a new message: the first case's stays
-        self._opened(case, "")
-        return [reply]
+        return [self._case_reply(profile, case, dirty=True, opened="")]    # a new message: the first case's stays
 
     def _unknown_reply(self, profile: Profile, case: Case) -> Reply:
         _ = translator(profile.locale).gettext
@@ -144,6 +140,7 @@ class DescribeFlow:
         return Reply(text=text, buttons=rows)
 
     def _case_reply(self, profile: Profile, case: Case, replace: bool = False, full_advice: bool = False,
+                    opened: str | None = None,
                     dirty: bool = False, options: list | None = None) -> Reply:
         """The whole answer to a description in one message: the case, the platform action in a line,
         the recommendation, its draft (or the one the merchant switched to), the first detail it still
@@ -194,8 +191,9 @@ class DescribeFlow:
                     case.pending, dirty = pending, True
                 if pending:
                     question, asking = "❓ " + _(_SLOT_QUESTIONS[pending]), True
-        if dirty:
-            self.store.save_case(case)
+        if dirty or opened is not None:
+            # a new case is saved with the event that opens its history, in one transaction
+            self.store.save_case(case, (self._opened(case, opened),) if opened is not None else ())
         return Reply(title=head, text="\n".join(lines), draft=draft_text, footer=question,
                      buttons=self._case_buttons(profile, case, draft_text, options, asking, full_advice), replace=replace)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Protocol
 
 MAX_ACTION_BYTES = 64       # Telegram's callback_data limit
@@ -129,7 +130,9 @@ class Store(Protocol):
     def new_case_id(self, merchant_id: MerchantKey) -> int: ...
     def load_case(self, merchant_id: MerchantKey, case_id: int) -> Case | None: ...
     def latest_case(self, merchant_id: MerchantKey) -> Case | None: ...
-    def save_case(self, case: Case) -> None: ...
+    def save_case(self, case: Case, events: Sequence[CaseEvent] = ()) -> None:
+        """The case, and `events` added to its history in the same write."""
+        ...
     def save_menu(self, merchant_id: MerchantKey, actions: list[str]) -> None:
         """The actions of the choices last shown as numbered lines (transports without buttons)."""
         ...
@@ -184,7 +187,9 @@ class MemoryStore:
         latest = self._latest.get(merchant_id)
         return self._cases.get((merchant_id, latest)) if latest is not None else None
 
-    def save_case(self, case: Case) -> None:
+    def save_case(self, case: Case, events: Sequence[CaseEvent] = ()) -> None:
+        for event in events:
+            self.add_event(case.merchant_id, event)
         self._cases[(case.merchant_id, case.case_id)] = case
         self._latest[case.merchant_id] = max(case.case_id, self._latest.get(case.merchant_id, 0))
 

@@ -23,7 +23,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from bot.conversation.model import (DEFAULT_TIMEZONE, OPEN, Case, CaseEvent, MerchantKey, Profile, Reminder,
                                     merchant_key, split_merchant_key)
@@ -352,8 +352,12 @@ class SqliteStore:
                              "ORDER BY case_id DESC LIMIT 1", split_merchant_key(merchant_id)).fetchone()
         return self._case(merchant_id, row)
 
-    def save_case(self, case: Case) -> None:
+    def save_case(self, case: Case, events: Sequence[CaseEvent] = ()) -> None:
         with self._op(write=True) as db:
+            for event in events:
+                db.execute("INSERT INTO case_events (channel, user_id, case_id, at, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
+                           (*split_merchant_key(case.merchant_id), event.case_id, event.at, event.kind,
+                            json.dumps(event.data, ensure_ascii=False)))
             db.execute(
                 f"""INSERT INTO cases (channel, user_id, {self._CASE_COLUMNS}, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, {_NOW}), {_NOW})
