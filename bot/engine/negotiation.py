@@ -171,7 +171,10 @@ def next_move(catalogue: Catalogue, position: Position, stance: str, *, amount: 
     they say they did)."""
     ladder = ladder_for(catalogue)
     step = ladder.stances.get(stance, ASK_MERCHANT)
-    if wants == "cancel" and stance in ("agrees", "counter_offer", "refuses"):
+    if wants == "cancel" and stance in ("agrees", "counter_offer", "refuses") and amount is None:
+        if case_facts(catalogue.scenario(position.scenario), position.facts).goods == "inspected":
+            # "算了我不退了" while the shop holds the goods: she would lose both — calm, keep the offer open
+            return NextMove(stance, "calm", position.remedy, position.amount, position.amount_kind)
         # "我不想退了": the buyer drops the return — the request only needs cancelling
         return NextMove(stance, "confirm", CANCEL_REMEDY, None, position.amount_kind)
     if wants == "send_rest" and stance in ("agrees", "counter_offer"):

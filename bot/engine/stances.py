@@ -63,6 +63,10 @@ DONE_KINDS = ("cancelled", "shipped", "tracking")   # cancelled the request / (r
 # cancel: the buyer no longer wants to return (不想退了), so the request can be cancelled.
 WANTS = ("full_refund", "partial_refund", "exchange", "resend", "keep_item", "send_rest", "cancel")
 UNCLEAR = "unclear"
+# A code the buyer names as the tracking number, in a format the carrier table may not know (Taiwan's
+# convenience-store returns, foreign carriers): after 单号/單號/tracking number/the right one is.
+_NAMED_NUMBER = re.compile(r"(?:(?<!订)(?<!訂)单号|(?<!订)(?<!訂)單號|运单号|運單號|物流单号|物流單號|正确的是|正確的是|新单号|新單號|tracking(?: number| no\.?| #)?|the right one|the correct one)"
+                           r"\s*(?:是|为|為|is|:|：)?\s*([A-Za-z]{0,4}[0-9][0-9 -]{6,22}[0-9])(?![0-9])", re.I)
 MAX_TEXT_CHARS = 300          # the buyer's words a reading is based on (the latest ones)
 
 
@@ -360,6 +364,10 @@ class StanceReader:
     def _extract(self, words: str, normalised: str) -> dict[str, object]:
         found, kind = self._slots.extract_details(words)
         slots: dict[str, object] = {k: found[k] for k in ("tracking_number", "carrier") if k in found}
+        if "tracking_number" not in slots:
+            named = _NAMED_NUMBER.search(words)     # "正確的是 TW1234567890": a number the buyer calls the tracking number
+            if named:
+                slots["tracking_number"] = re.sub(r"[\s-]", "", named.group(1)).upper()
         figure = money_figure(normalised, slots.get("tracking_number"))
         if figure == TURNED_DOWN:
             pass                            # the figure named is the one the buyer refuses: no proposal

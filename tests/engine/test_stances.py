@@ -236,3 +236,22 @@ def test_at_least_a_refund_is_a_refund_not_a_deduction():
     assert reader.read("最少退我95").slots.get("amount_kind") == "refund"
     assert reader.read("至少退我100块").slots.get("amount_kind") == "refund"
     assert reader.read("少退我20吧").slots.get("amount_kind") == "deduction"
+
+
+def test_a_number_the_buyer_calls_the_tracking_number_is_kept_even_in_an_unknown_format():
+    from bot.engine.stances import default_stance_reader
+
+    reader = default_stance_reader()
+    assert reader.read("正確的是 TW1234567890").slots.get("tracking_number") == "TW1234567890"
+    assert "tracking_number" not in reader.read("我的订单号是123456789012345678").slots
+
+
+def test_dropping_the_return_while_the_shop_holds_the_goods_is_not_taken_as_a_cancellation(engine):
+    from bot.engine.facts import Facts
+    from bot.engine.negotiation import Position, next_move
+
+    held = Position("damaged_in_transit", "carrier_claim", Facts(fault="carrier", goods="inspected"))
+    assert next_move(engine.catalogue, held, "counter_offer", wants="cancel").move == "calm"
+    not_sent = Position("shipment_cancelled", "invite_cancel", Facts())
+    step = next_move(engine.catalogue, not_sent, "counter_offer", wants="cancel")
+    assert (step.move, step.remedy) == ("confirm", "invite_cancel")
