@@ -194,7 +194,30 @@ def _first_chars(pattern: str) -> frozenset[str]:
 
 def _split_top(pattern: str) -> list[str] | None:
     """`pattern` cut at its top-level |, or None when its brackets do not read plainly."""
-    parts, depth, start, i = [], 0, 0, 0
+    parts, depth, start = [], 0, 0
+    try:
+        for i, ch in _syntax(pattern):
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth < 0:
+                    return None
+            elif ch == "|" and depth == 0:
+                parts.append(pattern[start:i])
+                start = i + 1
+    except ValueError:
+        return None
+    if depth != 0:
+        return None
+    parts.append(pattern[start:])
+    return parts
+
+
+def _syntax(pattern: str):
+    """(position, character) of each character of `pattern` outside escapes and character classes;
+    ValueError when a class does not close."""
+    i = 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
@@ -203,23 +226,11 @@ def _split_top(pattern: str) -> list[str] | None:
         if ch == "[":
             end = _class_end(pattern, i)
             if end < 0:
-                return None
+                raise ValueError("unclosed character class")
             i = end + 1
             continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
+        yield i, ch
         i += 1
-    if depth != 0:
-        return None
-    parts.append(pattern[start:])
-    return parts
 
 
 def _class_end(pattern: str, i: int) -> int:
@@ -243,25 +254,21 @@ def _alternative_first(alternative: str) -> frozenset[str]:
     if not alternative:
         return frozenset()
     if alternative[0] == "(":
-        depth, i = 0, 0
-        while i < len(alternative):            # the group's closing bracket
-            ch = alternative[i]
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == "[":
-                i = _class_end(alternative, i)
-                if i < 0:
-                    return frozenset()
-            elif ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            i += 1
-        else:
+        depth, close = 0, None
+        try:
+            for i, ch in _syntax(alternative):  # the group's closing bracket
+                if ch == "(":
+                    depth += 1
+                elif ch == ")":
+                    depth -= 1
+                    if depth == 0:
+                        close = i
+                        break
+        except ValueError:
             return frozenset()
+        if close is None:
+            return frozenset()
+        i = close
         inner = alternative[1:i]
         if alternative[i + 1:i + 2] in _OPTIONAL and alternative[i + 1:i + 2] != "":
             return frozenset()                  # (…)? (…)* (…){0,n}: may match nothing
