@@ -138,16 +138,12 @@ def lint_pack(directory: Path, catalogue: Catalogue | None = None) -> list[Findi
             continue
         present.add(key)
 
-    for remedy, audience in sorted(expected - present):
-        name = f"{remedy}.{audience}{TEMPLATE_SUFFIX}"
+    absent = [(f"{remedy}.{audience}", "remedy") for remedy, audience in sorted(expected - present)] + \
+             [(f"{TEMPLATE_PREFIX}{move}.{audience}", "move") for move, audience in sorted(expected_moves - present_moves)]
+    for stem, kind in absent:
+        name = f"{stem}{TEMPLATE_SUFFIX}"
         if shipped or manifest.complete:
-            findings.append(Finding(directory / name, None, "missing: every remedy × audience needs a template in this pack"))
-        else:
-            findings.append(Finding(directory / name, None, f"not in this pack; the shipped {manifest.locale} template is used", fatal=False))
-    for move, audience in sorted(expected_moves - present_moves):
-        name = f"{TEMPLATE_PREFIX}{move}.{audience}{TEMPLATE_SUFFIX}"
-        if shipped or manifest.complete:
-            findings.append(Finding(directory / name, None, "missing: every move × audience needs a template in this pack"))
+            findings.append(Finding(directory / name, None, f"missing: every {kind} × audience needs a template in this pack"))
         else:
             findings.append(Finding(directory / name, None, f"not in this pack; the shipped {manifest.locale} template is used", fatal=False))
 
