@@ -126,7 +126,8 @@ class AnswerFlow:
         _ = translator(profile.locale).gettext
         step = next_move(self.engine.catalogue, self._position(profile, case), str(answer["stance"]),
                          amount=_number(answer.get("amount")), amount_kind=answer.get("amount_kind"),
-                         wants=answer.get("wants"), done=answer.get("done"), new_tracking=bool(answer.get("tracking_number")))
+                         wants=answer.get("wants"), done=answer.get("done"), new_tracking=bool(answer.get("tracking_number")),
+                         topic=answer.get("topic"))
         head = _("Case #{case} · the buyer {stance}").format(case=case.case_id, stance=_(STANCE_LABELS[step.stance]))
         lines = []
         if answer.get("words"):
@@ -276,7 +277,7 @@ class AnswerFlow:
                             preface=preface, buyer_amount=_number(answer.get("amount")))
         return next_move(self.engine.catalogue, self._position(profile, case), stance,
                          amount=_number(answer.get("amount")), amount_kind=answer.get("amount_kind"), wants=answer.get("wants"),
-                         done=answer.get("done"), new_tracking=bool(answer.get("tracking_number")))
+                         done=answer.get("done"), new_tracking=bool(answer.get("tracking_number")), topic=answer.get("topic"))
 
     def _answer_buttons(self, profile: Profile, case: Case, step: NextMove, shown, audiences: list[str] | None = None) -> list[list[Button]]:
         _ = translator(profile.locale).gettext

@@ -21,6 +21,7 @@ _BARE_FIGURE = re.compile(r"^(?:那|那就|就|那么|要|给我|给|okay|ok|the
 # A figure said to be refunded ("退我80", "refund me 60"); without this or a deduction cue the kind is
 # not stated ("60可以") and the case's own kind applies.
 _REFUND_BEFORE = re.compile(r"(?:退|返|赔|补偿|refund|back|give me|pay)\s*(?:我|给我|款|了|me|us)?\s*(?:¥|￥|rmb|cny|\$)?\s*$", re.I)
+_SAME_FIGURE_TWICE = re.compile(r"(?<![0-9.])([0-9]{1,6})\s*就\s*\1(?![0-9])")
 _DEDUCTION_AFTER = re.compile(r"^\s*(?:元|块钱?|块|塊|yuan|rmb)?\s*(?:off|运费|的运费)", re.I)
 _DATE = re.compile(
     r"大后天|大後天|后天|後天|明天|明早|今天|今晚|昨天|前天|下(?:个)?(?:周|週|星期|礼拜|禮拜)[一二三四五六日天]?|"
@@ -57,6 +58,9 @@ def money_figure(normalised: str, tracking: object = None) -> tuple[float, str |
                 else "refund" if _REFUND_BEFORE.search(before) else None)
         candidates.append((turned_down, round(value, 2), kind))
     if not candidates:
+        twice = _SAME_FIGURE_TWICE.search(normalised)      # "50就50": taking that figure
+        if twice:
+            return float(twice.group(1)), None
         bare = _BARE_FIGURE.match(normalised.strip())     # "那280", "就90吧": a whole answer that is a figure
         value = parse_number(bare.group(1)) if bare else None
         return (round(value, 2), None) if value and 0 < value <= 1_000_000 else None

@@ -166,7 +166,7 @@ def _fitting(catalogue: Catalogue, position: Position, remedy: str) -> bool:
 
 def next_move(catalogue: Catalogue, position: Position, stance: str, *, amount: float | None = None,
               amount_kind: str | None = None, wants: str | None = None, done: str | None = None,
-              new_tracking: bool = False) -> NextMove:
+              new_tracking: bool = False, topic: str | None = None) -> NextMove:
     """The next move after the buyer's answer with `stance` (and the amount or remedy it names, what
     they say they did)."""
     ladder = ladder_for(catalogue)
@@ -183,6 +183,14 @@ def next_move(catalogue: Catalogue, position: Position, stance: str, *, amount: 
         if sending is not None:
             return NextMove(stance, "confirm", sending, None, position.amount_kind)
         return NextMove(stance, "consider", position.remedy, position.amount, position.amount_kind)
+    if stance == "asks" and topic == "how_much" and position.amount is None:
+        # "扣多少？" with no figure on the table: the merchant's limit decides the figure we name
+        remedy = position.remedy if position.remedy in ladder.amount_remedies else ladder.amount_remedy
+        if not _fitting(catalogue, position, remedy):
+            return NextMove(stance, "consider", position.remedy, None, position.amount_kind)
+        if position.limit is None:
+            return NextMove(stance, ASK_LIMIT, remedy, None, position.amount_kind)
+        return NextMove(stance, "offer", remedy, position.limit, position.amount_kind)
     if stance == "refuses" and amount is not None:
         step = "counter"             # "不行，最少退我300": a refusal that names the figure it wants
     if stance == "agrees" and amount is None and position.waiting_on_merchant:

@@ -59,7 +59,7 @@ def reply_report(engine: Engine, text: str, scenario: str, *, remedy: str | None
     step = next_move(engine.catalogue, Position(scenario, remedy, facts, amount, amount_kind, limit), stance,
                      amount=reading.slots.get("amount"), amount_kind=reading.slots.get("amount_kind"),
                      wants=reading.slots.get("wants"), done=reading.done,
-                     new_tracking=bool(reading.slots.get("tracking_number")))
+                     new_tracking=bool(reading.slots.get("tracking_number")), topic=reading.topic)
     slots = dict(analysis.slots) if analysis else {}
     if amount is not None:
         slots["amount"] = amount

@@ -57,7 +57,7 @@ from bot.engine.slots import SlotExtractor
 from bot.resources import data_dir
 
 STANCES = ("agrees", "refuses", "counter_offer", "asks", "already_done", "upset", "escalates", "unclear")
-QUESTION_TOPICS = ("refund_when", "how_cancel", "where_send", "how_claim", "what_next", "other")
+QUESTION_TOPICS = ("refund_when", "how_cancel", "where_send", "how_claim", "what_next", "how_much", "other")
 DONE_KINDS = ("cancelled", "shipped", "tracking", "evidence")   # cancelled the request / (re)shipped the goods / gave a new tracking number / sent the photos or video asked for
 # resend: the shop sends a new one (补发); send_rest: the buyer sends what was missing (补寄);
 # cancel: the buyer no longer wants to return (不想退了), so the request can be cancelled.

@@ -195,3 +195,14 @@ def test_move_drafts_exist_for_every_move_in_every_pack(engine):
                 continue
             for audience in move.audiences:
                 assert pack.has_template(f"move_{move.id}", audience), (locale, move.id, audience)
+
+
+def test_how_much_with_no_figure_on_the_table_asks_the_merchant_then_names_the_limit(engine):
+    lid = Facts(accessory="lid", goods="inspected")
+    no_limit = Position("missing_items", "return_gift", lid, None, "deduction", None)
+    assert next_move(engine.catalogue, no_limit, "asks", topic="how_much").move == ASK_LIMIT
+    with_limit = Position("missing_items", "return_gift", lid, None, "deduction", 20.0)
+    step = next_move(engine.catalogue, with_limit, "asks", topic="how_much")
+    assert (step.move, step.remedy, step.amount) == ("offer", "partial_refund", 20.0)
+    offered = Position("missing_items", "partial_refund", lid, 30.0, "deduction", 20.0)
+    assert next_move(engine.catalogue, offered, "asks", topic="how_much").move == "answer"

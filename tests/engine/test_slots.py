@@ -117,3 +117,10 @@ def test_absent_slots_are_absent_not_guessed(engine, text):
 ])
 def test_a_bare_figure_after_a_refund_verb_is_the_amount(engine, text, amount):
     assert engine.slots.extract(text).get("amount") == amount
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("拆开退货包裹里面是两块砖头", None), ("一块肥皂没寄回来", None), ("想扣20块", 20.0), ("退30块吧", 30.0), ("扣5块钱", 5.0),
+])
+def test_kuai_is_money_only_when_it_ends_the_figure(engine, text, amount):
+    assert engine.slots.extract(text).get("amount") == amount

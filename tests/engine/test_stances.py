@@ -255,3 +255,12 @@ def test_dropping_the_return_while_the_shop_holds_the_goods_is_not_taken_as_a_ca
     not_sent = Position("shipment_cancelled", "invite_cancel", Facts())
     step = next_move(engine.catalogue, not_sent, "counter_offer", wants="cancel")
     assert (step.move, step.remedy) == ("confirm", "invite_cancel")
+
+
+def test_taking_a_figure_and_asking_how_much():
+    from bot.engine.stances import default_stance_reader
+
+    reader = default_stance_reader()
+    assert reader.read("行吧，50就50").slots.get("amount") == 50
+    assert reader.read("扣多少？").topic == "how_much"
+    assert reader.read("视频发了，你们看吧").done == "evidence"
