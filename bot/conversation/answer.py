@@ -119,7 +119,8 @@ class AnswerFlow:
         return Position(case.scenario, case.remedy, self.engine.facts_of(case.facts),
                         _number(case.slots.get("amount")), case.amount_kind or "refund",
                         case.limit if case.limit is not None else profile.default_limit, tuple(case.refused),
-                        waiting_on_merchant=bool(moves) and moves[-1] == "consider")
+                        waiting_on_merchant=bool(moves) and moves[-1] == "consider",
+                        agreed=bool(moves) and moves[-1] == "confirm")
 
     def _next_move_reply(self, profile: Profile, case: Case, answer: dict, replace: bool = False,
                          audience: str | None = None) -> Reply:

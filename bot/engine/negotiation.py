@@ -72,6 +72,7 @@ class Position:
     limit: float | None = None            # the furthest the merchant goes (see the module docstring)
     refused: tuple[str, ...] = ()         # remedies the buyer has refused in this case
     waiting_on_merchant: bool = False     # the last move told the buyer the shop would come back (`consider`)
+    agreed: bool = False                  # the last move confirmed an agreement
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,9 @@ def next_move(catalogue: Catalogue, position: Position, stance: str, *, amount: 
         return NextMove(stance, "offer", remedy, position.limit, position.amount_kind)
     if stance == "refuses" and amount is not None:
         step = "counter"             # "不行，最少退我300": a refusal that names the figure it wants
+    if stance == "agrees" and amount is None and position.agreed:
+        # "thanks!" after the agreement was confirmed: a short thank-you, not the confirmation again
+        return NextMove(stance, "thank", position.remedy, position.amount, position.amount_kind)
     if stance == "agrees" and amount is None and position.waiting_on_merchant:
         # "嗯嗯好的" after "we'll check and come back": the buyer is waiting, nothing was agreed
         return NextMove(stance, DECIDE, position.remedy, position.amount, position.amount_kind)
