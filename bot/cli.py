@@ -168,6 +168,8 @@ def cmd_reply(args: argparse.Namespace) -> int:
     for draft in result["drafts"]:
         print(f"\n## {draft['move']} → {draft['audience']}  [{draft['remedy']}]")
         print(draft["text"])
+        if draft.get("reading"):
+            print(f"\n(to read, not to send — the platform's reviewers get it in Simplified Chinese)\n{draft['reading']}")
     return EXIT_OK
 
 

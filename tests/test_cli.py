@@ -198,3 +198,11 @@ def test_reply_bad_arguments_get_one_line(args, code):
     result = run("reply", *args)
     assert result.returncode == code
     assert "Traceback" not in err(result) and err(result).strip()
+
+
+def test_reply_gives_an_english_merchant_the_statement_in_simplified_with_a_copy_to_read():
+    result = run("reply", "--json", "--locale", "en", "--scenario", "resale_affected", "--remedy", "partial_refund",
+                 "--amount", "60", "I'm reporting you to the platform")
+    statement = next(d for d in json.loads(out(result))["drafts"] if d["audience"] == "platform")
+    assert statement["text"].startswith("举证说明") and "¥60.00" in statement["text"]
+    assert statement["reading"].startswith("Statement for the platform") and "CNY 60.00" in statement["reading"]

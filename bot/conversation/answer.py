@@ -12,10 +12,9 @@ from bot.engine.drafts import MerchantSettings
 from bot.engine.move_drafts import HistoryEntry, MoveContext, move_drafts
 from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, DECIDE, STANCES, NextMove, Position, ladder_for, next_move
 from bot.engine.packs import PackError, load_pack
-from bot.engine.stances import BuyerReading
+from bot.engine.stances import MAX_ANSWER_CHARS, BuyerReading
 from bot.i18n import N_, translator
 
-MAX_ANSWER_CHARS = 5000
 STANCE_LABELS = {        # read as "the buyer …"
     "agrees": N_("agrees"),
     "refuses": N_("refuses"),
@@ -136,7 +135,7 @@ class AnswerFlow:
         if step.move == ASK_LIMIT:
             self.awaiting(profile, "limit", case)
             asked = answer.get("amount")
-            lines.append(_("The buyer asks for {amount}. What is the most you will give in this case?").format(amount=_money(asked)) if asked is not None
+            lines.append(_("The buyer asks for {amount}. What is the most you will give in this case?").format(amount=self.money(profile, asked)) if asked is not None
                          else _("To make a better offer I need your limit for this case."))
             return Reply(title=head, text="\n".join(lines),
                          footer="❓ " + _("Reply with your limit: the highest refund you'd give (for example 100), or 扣30 for the smallest deduction you'd accept. /limit default 100 sets it for every case."),
@@ -150,7 +149,7 @@ class AnswerFlow:
             return Reply(title=head, text="\n".join(lines), buttons=self._answer_buttons(profile, case, step, None), replace=replace)
         self._apply(profile, case, step, answer)
         self._event(profile.merchant_id, case, "moved", {"move": step.move})
-        advice = ladder_for(self.engine.catalogue).move(step.move).advice[profile.locale]
+        advice = ladder_for(self.engine.catalogue).advice(step.move, profile.locale)
         lines.append(_("Next: {move}").format(move=self._move_title(profile, step)))
         lines.append(advice)
         drafts = self._move_drafts(profile, case, step, answer)
@@ -190,7 +189,7 @@ class AnswerFlow:
         if step.move in ("offer", "confirm") and step.remedy:
             title += " — " + self.engine.catalogue.remedy(step.remedy).title[profile.locale]
             if step.amount is not None and step.remedy in ladder_for(self.engine.catalogue).amount_remedies:
-                title += f" ({_money(step.amount)})"
+                title += f" ({self.money(profile, step.amount)})"
         return title
 
     def _apply(self, profile: Profile, case: Case, step: NextMove, answer: dict) -> None:
@@ -325,16 +324,9 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _money(value: object) -> str:
-    number = _number(value)
-    if number is None:
-        return "?"
-    return f"¥{number:,.2f}".replace(".00", "") if number == int(number) else f"¥{number:,.2f}"
-
-
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-__all__ = ["AnswerFlow", "answer_prefix", "STANCE_LABELS", "MAX_ANSWER_CHARS"]
+__all__ = ["AnswerFlow", "answer_prefix", "STANCE_LABELS"]

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.conversation.model import CLOSED, OPEN, OUTCOMES, Button, Case, Profile, Reply
+from bot.engine.drafts import format_money
 from bot.engine.numerals import parse_number
+from bot.engine.packs import load_pack
 from bot.i18n import N_, translator
 
 MAX_LISTED = 10
@@ -182,7 +184,7 @@ class CasesFlow:
                 return [Reply(text=usage)]
             profile.default_limit = amount
             self.store.save_profile(profile)
-            return [Reply(text=_("Your default limit is now {amount}.").format(amount=_yuan(amount)))]
+            return [Reply(text=_("Your default limit is now {amount}.").format(amount=self.money(profile, amount)))]
         case, rest = self._case_and_rest(profile, text)
         amount = limit_amount(rest)
         if case is None or amount is None:
@@ -199,13 +201,19 @@ class CasesFlow:
         self.awaiting(profile, None)
         self.store.save_case(case)
         note = (_("Limit for case #{case}: a deduction of at least {amount}.") if case.amount_kind == "deduction"
-                else _("Limit for case #{case}: a refund of at most {amount}.")).format(case=case.case_id, amount=_yuan(amount))
+                else _("Limit for case #{case}: a refund of at most {amount}.")).format(case=case.case_id, amount=self.money(profile, amount))
         last = self._last_answer(profile.merchant_id, case) if waiting else None
         if last and last.get("stance"):
             reply = self._next_move_reply(profile, case, last)
             reply.text = note + "\n" + reply.text
             return [reply]
         return [Reply(text=note)]
+
+    def money(self, profile: Profile, amount: object) -> str:
+        """An amount as the merchant's own pack writes it in drafts (¥80.00, 人民幣80.00元, CNY 80.00)."""
+        if not isinstance(amount, (int, float)) or isinstance(amount, bool):
+            return "?"
+        return format_money(float(amount), load_pack(profile.locale))
 
     def _latest_open(self, merchant_id) -> Case | None:
         open_cases = self.store.open_cases(merchant_id)
@@ -230,10 +238,6 @@ def limit_amount(text: str) -> float | None:
     bare = bare.lstrip("¥￥").rstrip("元塊块 ").replace(",", "")
     number = parse_number(bare) if bare else None
     return round(number, 2) if number is not None and 0 < number <= MAX_LIMIT else None
-
-
-def _yuan(amount: float) -> str:
-    return f"¥{amount:,.2f}"
 
 
 __all__ = ["CasesFlow", "OUTCOME_LABELS"]

@@ -39,13 +39,15 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
 
     def warm_up(self) -> None:
         """Do once, at start-up, what the first answers would otherwise pay for: load each shipped pack
-        and compile every template, and build the Traditional-Chinese converter (one zh_TW draft)."""
+        and compile every template, build the Traditional-Chinese converter (one zh_TW draft) and train
+        the buyer-answer reader."""
         for locale in LOCALES:
             pack = load_pack(locale)
             for name in pack.template_names():
                 pack.environment.get_template(name)
         scenario = next(s for s in self.engine.catalogue.scenarios.values() if s.id != UNKNOWN)
         self.engine.drafts(scenario.id, {}, load_pack("zh_TW"))
+        self.engine.stances.read("好的")       # the buyer-answer reader trains here, not on a merchant's first answer
 
     # ---- what every transport needs besides the conversation -------------
     def command(self, merchant_id: MerchantKey, name: str, rest: str = "",
@@ -115,8 +117,9 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
     def message(self, merchant_id: MerchantKey, text: str, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
-        if isinstance(text, str) and answer_prefix(text) is not None:
-            return self.buyer_answer(merchant_id, answer_prefix(text) or "", language_code=language_code)
+        said = answer_prefix(text) if isinstance(text, str) else None
+        if said is not None:
+            return self.buyer_answer(merchant_id, said, language_code=language_code)
         awaited = self._awaited(profile)
         if awaited is not None:
             kind, waiting = awaited

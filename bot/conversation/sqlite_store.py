@@ -424,7 +424,11 @@ class SqliteStore:
 
     def claim_due_reminders(self, now: float, claimer: str, limit: int = 50) -> list[Reminder]:
         """One UPDATE … RETURNING inside BEGIN IMMEDIATE: the rows it marks are this claimer's alone;
-        another process over the same file waits for the write lock and then finds them claimed."""
+        another process over the same file waits for the write lock and then finds them claimed.
+        Nothing due (the usual case, checked every 30 s and on each line of `negobot chat`): a read, no lock."""
+        with self._op() as db:
+            if db.execute("SELECT 1 FROM reminders WHERE claimed_at IS NULL AND due_at <= ? LIMIT 1", (now,)).fetchone() is None:
+                return []
         with self._op(write=True) as db:
             rows = db.execute(
                 """UPDATE reminders SET claimed_by = ?, claimed_at = ?

@@ -17,14 +17,15 @@ import yaml
 from bot.engine.catalogue import LOCALES, Catalogue, CatalogueError, SCENARIO_IDS, UNKNOWN
 from bot.engine.facts import Facts
 from bot.engine.remedies import case_facts, fits
+from bot.engine.stances import STANCES
 from bot.resources import data_dir
 
-STANCES = ("agrees", "refuses", "counter_offer", "asks", "already_done", "upset", "escalates", "unclear")
 MOVES = ("confirm", "offer", "proof", "ask_figure", "answer", "thank", "calm", "statement", "consider", "nudge")
 # Steps that write no draft: the merchant decides first.
 ASK_MERCHANT = "ask_merchant"     # the stance is unclear
 ASK_LIMIT = "ask_limit"           # a counter-offer or a better offer needs the merchant's limit
 DECIDE = "decide"                 # the buyer waits for the shop's answer to their proposal: the merchant decides
+NO_DRAFT_STEPS = (ASK_MERCHANT, ASK_LIMIT, DECIDE)
 _STANCE_STEPS = {"confirm", "next_offer", "counter", "answer", "thank", "calm", "statement", ASK_MERCHANT}
 _REFUSAL_STEPS = {"proof", "calm", "consider"}
 TEMPLATE_PREFIX = "move_"
@@ -52,6 +53,11 @@ class Ladder:
     amount_remedy: str
     moves: dict[str, MoveSpec]
     shipped_without_number: frozenset[str] = frozenset()
+    merchant_steps: dict[str, dict[str, str]] = field(default_factory=dict)   # no-draft step -> advice per locale
+
+    def advice(self, step: str, locale: str) -> str:
+        """The merchant's line for a move or a no-draft step."""
+        return self.moves[step].advice[locale] if step in self.moves else self.merchant_steps[step][locale]
 
     def move(self, move_id: str) -> MoveSpec:
         return self.moves[move_id]
@@ -141,7 +147,10 @@ def load_ladder(catalogue: Catalogue, directory: Path | None = None) -> Ladder:
     shipped = frozenset(str(s) for s in raw.get("shipped_without_number") or ())
     if any(s not in SCENARIO_IDS for s in shipped):
         raise CatalogueError(f"{path}: shipped_without_number names an unknown scenario")
-    return Ladder(stances, refusal, amount_remedies, amount_remedy, moves, shipped)
+    merchant_steps = {str(k): dict(v or {}) for k, v in (raw.get("merchant_steps") or {}).items()}
+    if set(merchant_steps) != set(NO_DRAFT_STEPS) or any(loc not in v for v in merchant_steps.values() for loc in LOCALES):
+        raise CatalogueError(f"{path}: merchant_steps needs {', '.join(NO_DRAFT_STEPS)}, each in {', '.join(LOCALES)}")
+    return Ladder(stances, refusal, amount_remedies, amount_remedy, moves, shipped, merchant_steps)
 
 
 _LADDERS: dict[int, tuple[Catalogue, Ladder]] = {}

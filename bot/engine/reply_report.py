@@ -9,27 +9,9 @@ from pathlib import Path
 from bot.engine.catalogue import UNKNOWN
 from bot.engine.drafts import Engine, InputError, MerchantSettings
 from bot.engine.move_drafts import MoveContext, move_drafts
-from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, DECIDE, Position, ladder_for, next_move
+from bot.engine.negotiation import Position, ladder_for, next_move
 from bot.engine.packs import load_pack
-
-MAX_ANSWER_CHARS = 5000
-_NO_DRAFT_ADVICE = {
-    DECIDE: {
-        "zh_CN": "买家在等你对他提出的方案的答复：先决定接不接受（--limit），再回复。",
-        "zh_TW": "買家在等你回覆他提出的方案：先決定接不接受（--limit），再回覆。",
-        "en": "The buyer is waiting for your answer to their proposal: decide first (--limit), then reply.",
-    },
-    ASK_MERCHANT: {
-        "zh_CN": "看不出买家的意思：先确认买家是同意、拒绝还是另有想法，不要直接拒绝。",
-        "zh_TW": "看不出買家的意思：先確認買家是同意、拒絕還是另有想法，不要直接拒絕。",
-        "en": "The buyer's meaning is unclear: find out whether they agree, refuse or want something else — don't reject.",
-    },
-    ASK_LIMIT: {
-        "zh_CN": "需要先定下你在这个案子里最多能给到多少（--limit），才能接受或折中。",
-        "zh_TW": "需要先決定你在這個案子最多能給到多少（--limit），才能接受或折衷。",
-        "en": "Decide the most you will give in this case first (--limit) to accept or meet in between.",
-    },
-}
+from bot.engine.stances import check_answer
 
 
 def reply_report(engine: Engine, text: str, scenario: str, *, remedy: str | None = None, amount: float | None = None,
@@ -37,11 +19,7 @@ def reply_report(engine: Engine, text: str, scenario: str, *, remedy: str | None
                  pack_dir: Path | str | None = None, settings: MerchantSettings = MerchantSettings(),
                  description: str | None = None) -> dict[str, object]:
     """The next move for one buyer answer in a case of `scenario` (on `remedy`, offering `amount`)."""
-    words = text.strip() if isinstance(text, str) else ""
-    if not words:
-        raise InputError("the buyer's answer is empty")
-    if len(words) > MAX_ANSWER_CHARS:
-        raise InputError(f"the buyer's answer is {len(words)} characters long; paste the last messages (up to {MAX_ANSWER_CHARS})")
+    words = check_answer(text)
     if scenario not in engine.catalogue.scenarios or scenario == UNKNOWN:
         raise InputError(f"unknown scenario {scenario!r} (see `negobot scenarios`)")
     analysis = engine.analyse(description) if description else None
@@ -66,10 +44,7 @@ def reply_report(engine: Engine, text: str, scenario: str, *, remedy: str | None
     context = MoveContext(topic=reading.topic, done=reading.done, words=reading.text or words[:300],
                           new_tracking=reading.slots.get("tracking_number"), wants=reading.slots.get("wants"))
     drafts = move_drafts(engine, scenario, step, slots, pack, settings, facts, context)
-    if step.writes_drafts:
-        advice = [ladder_for(engine.catalogue).move(step.move).advice[pack.locale]]
-    else:
-        advice = [_NO_DRAFT_ADVICE[step.move][pack.locale]]
+    advice = [ladder_for(engine.catalogue).advice(step.move, pack.locale)]
     return {
         "stance": reading.stance,
         "confidence": round(reading.confidence, 4),
@@ -77,8 +52,9 @@ def reply_report(engine: Engine, text: str, scenario: str, *, remedy: str | None
         "slots": {k: v for k, v in reading.slots.items() if v is not None},
         "advice": advice,
         "next": {"move": step.move, "remedy": step.remedy, "amount": step.amount},
-        "drafts": [{"move": d.move, "remedy": d.remedy, "audience": d.audience, "text": d.text} for d in drafts],
+        "drafts": [{"move": d.move, "remedy": d.remedy, "audience": d.audience, "text": d.text,
+                    **({"reading": d.reading} if d.reading else {})} for d in drafts],
     }
 
 
-__all__ = ["reply_report", "MAX_ANSWER_CHARS"]
+__all__ = ["reply_report"]

@@ -67,7 +67,8 @@ UNCLEAR = "unclear"
 # convenience-store returns, foreign carriers): after 单号/單號/tracking number/the right one is.
 _NAMED_NUMBER = re.compile(r"(?:(?<!订)(?<!訂)单号|(?<!订)(?<!訂)單號|运单号|運單號|物流单号|物流單號|正确的是|正確的是|新单号|新單號|tracking(?: number| no\.?| #)?|the right one|the correct one)"
                            r"\s*(?:是|为|為|is|:|：)?\s*([A-Za-z]{0,4}[0-9][0-9 -]{6,22}[0-9])(?![0-9])", re.I)
-MAX_TEXT_CHARS = 300          # the buyer's words a reading is based on (the latest ones)
+MAX_TEXT_CHARS = 300
+MAX_ANSWER_CHARS = 5000       # the longest answer (a pasted chat) the bot and `negobot reply` take          # the buyer's words a reading is based on (the latest ones)
 
 
 @dataclass(frozen=True)
@@ -405,6 +406,18 @@ class StanceReader:
         if stance == "counter_offer" and slots.get("amount") is not None:
             return "partial_refund"
         return None
+
+
+def check_answer(text: object) -> str:
+    """The buyer's answer, stripped; InputError (a line for the merchant) when it is empty or too long."""
+    from bot.engine.drafts import InputError
+
+    words = text.strip() if isinstance(text, str) else ""
+    if not words:
+        raise InputError("the buyer's answer is empty")
+    if len(words) > MAX_ANSWER_CHARS:
+        raise InputError(f"the buyer's answer is {len(words)} characters long; paste the last messages (up to {MAX_ANSWER_CHARS})")
+    return words
 
 
 @lru_cache(maxsize=1)
