@@ -65,7 +65,7 @@ from bot.conversation.sqlite_store import SqliteStore  # noqa: E402
 from bot.engine.drafts import default_engine  # noqa: E402
 from bot.telegram.request import requests  # noqa: E402
 from bot.telegram.retry import RetryingRateLimiter  # noqa: E402
-from bot.telegram.runner import MAX_RETRIES, build_application  # noqa: E402
+from bot.telegram.runner import MAX_RETRIES, build_application, start_polling, stop_polling  # noqa: E402
 
 POLL_TIMEOUT = 10.0      # build_application's default, for both bots
 LANGUAGE_CODES = {"zh_CN": "zh-hans", "zh_TW": "zh-hant", "en": "en"}
@@ -121,15 +121,11 @@ class Running:
         app.add_handler(TypeHandler(Update, mark), group=99)
 
     async def __aenter__(self) -> "Running":
-        await self.app.initialize()
-        await self.app.updater.start_polling(poll_interval=0, timeout=1)
-        await self.app.start()
+        await start_polling(self.app)
         return self
 
     async def __aexit__(self, *exc) -> None:
-        await self.app.updater.stop()
-        await self.app.stop()
-        await self.app.shutdown()
+        await stop_polling(self.app)
 
     async def wait(self, update_ids, timeout: float = 600) -> None:
         async def done() -> None:

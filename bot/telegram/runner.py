@@ -117,6 +117,22 @@ def build_application(token: str, base_url: str, store, *, engine=None, rate_lim
     return app
 
 
+async def start_polling(app: Application, *, poll_timeout: float = 1.0) -> None:
+    """Start `app` polling inside a running event loop (tests and benchmarks; `negobot run` uses
+    PTB's own run_polling): initialise, its post-init hook, the updater, the dispatcher."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.updater.start_polling(poll_interval=0, timeout=poll_timeout)
+    await app.start()
+
+
+async def stop_polling(app: Application) -> None:
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+
 async def _set_commands(app: Application) -> None:
     conversation: Conversation = app.bot_data["conversation"]
     for language, locale in _MENU_LANGUAGES.items():

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, TypeHandler
 
 from bot.conversation.sqlite_store import SqliteStore
-from bot.telegram.runner import build_application
+from bot.telegram.runner import build_application, start_polling, stop_polling
 from fake_bot_api import FakeBotApi
 
 
@@ -29,16 +29,11 @@ class RunningBot:
         self.app = build_application(self.api.token, self.api.base_url, self.store, rate_limiter=self.rate_limiter,
                                      reminder_interval=self.reminder_interval, **extra)
         self.app.add_handler(TypeHandler(Update, self._mark), group=99)   # runs after the bot's handler
-        await self.app.initialize()
-        await self.app.post_init(self.app)
-        await self.app.updater.start_polling(poll_interval=0, timeout=1)
-        await self.app.start()
+        await start_polling(self.app)
         return self
 
     async def __aexit__(self, *exc) -> None:
-        await self.app.updater.stop()
-        await self.app.stop()
-        await self.app.shutdown()
+        await stop_polling(self.app)
         self.store.close()
 
     async def _mark(self, update: Update, context) -> None:
