@@ -10,7 +10,7 @@ import datetime as dt
 from bot.conversation.model import CLOSED, Button, Case, CaseEvent, Profile, Reply
 from bot.engine.drafts import MerchantSettings
 from bot.engine.move_drafts import HistoryEntry, MoveContext, move_drafts
-from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, DECIDE, STANCES, NextMove, Position, ladder_for, next_move
+from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, DECIDE, MOVES, STANCES, NextMove, Position, ladder_for, next_move
 from bot.engine.packs import PackError, load_pack
 from bot.engine.stances import MAX_ANSWER_CHARS, BuyerReading
 from bot.i18n import N_, translator
@@ -148,7 +148,7 @@ class AnswerFlow:
             lines.append(_("The buyer is waiting for your answer to what they proposed. Decide first: set your limit with /limit (for example /limit 90 or /limit 扣20), then send their proposal again, or read their answer differently."))
             return Reply(title=head, text="\n".join(lines), buttons=self._answer_buttons(profile, case, step, None), replace=replace)
         self._apply(profile, case, step, answer)
-        self._event(profile.merchant_id, case, "moved", {"move": step.move})
+        self._event(profile.merchant_id, case, "moved", _step_data(step))
         advice = ladder_for(self.engine.catalogue).advice(step.move, profile.locale)
         lines.append(_("Next: {move}").format(move=self._move_title(profile, step)))
         lines.append(advice)
@@ -252,10 +252,10 @@ class AnswerFlow:
         """Another audience's draft of the last move (the platform note, the buyer message)."""
         _ = translator(profile.locale).gettext
         last = self._last_answer(profile.merchant_id, case)
-        offered = [e.data for e in self.store.events(profile.merchant_id, case.case_id) if e.kind == "offered"]
-        if last is None or not last.get("stance"):
+        moved = [e.data for e in self.store.events(profile.merchant_id, case.case_id) if e.kind == "moved"]
+        if last is None or not last.get("stance") or not moved or moved[-1].get("move") not in MOVES:
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
-        step = self._replayed_step(profile, case, last, offered[-1] if offered else None)
+        step = NextMove(**moved[-1])        # the move already made for the last answer, as it was made
         drafts = self._move_drafts(profile, case, step, last)
         shown = next((d for d in drafts if d.audience == audience), None)
         if shown is None:
@@ -265,19 +265,6 @@ class AnswerFlow:
                           *self._statement_notes(profile, step, shown)])
         return [Reply(title=head, text=text, draft=shown.text,
                       buttons=self._answer_buttons(profile, case, step, shown, [d.audience for d in drafts]), replace=True)]
-
-    def _replayed_step(self, profile: Profile, case: Case, answer: dict, offered: dict | None) -> NextMove:
-        """The move already made for the last answer, without moving the case again."""
-        stance = str(answer["stance"])
-        move = ladder_for(self.engine.catalogue).stances.get(stance, "")
-        if offered is not None and offered.get("remedy") == case.remedy and move in ("next_offer", "counter", "confirm"):
-            kind = str(offered.get("move"))
-            preface = "" if kind == "confirm" else ("counter" if stance == "counter_offer" else "refused")
-            return NextMove(stance, kind, case.remedy, _number(offered.get("amount")), str(offered.get("amount_kind") or "refund"),
-                            preface=preface, buyer_amount=_number(answer.get("amount")))
-        return next_move(self.engine.catalogue, self._position(profile, case), stance,
-                         amount=_number(answer.get("amount")), amount_kind=answer.get("amount_kind"), wants=answer.get("wants"),
-                         done=answer.get("done"), new_tracking=bool(answer.get("tracking_number")), topic=answer.get("topic"))
 
     def _answer_buttons(self, profile: Profile, case: Case, step: NextMove, shown, audiences: list[str] | None = None) -> list[list[Button]]:
         _ = translator(profile.locale).gettext
@@ -318,6 +305,12 @@ def _reading_details(reading: BuyerReading) -> dict:
     if reading.done:
         out["done"] = reading.done
     return out
+
+
+def _step_data(step: NextMove) -> dict:
+    """A move as the case's history keeps it (and another audience's draft is written again from)."""
+    return {"stance": step.stance, "move": step.move, "remedy": step.remedy, "amount": step.amount,
+            "amount_kind": step.amount_kind, "preface": step.preface, "buyer_amount": step.buyer_amount}
 
 
 def _number(value: object) -> float | None:
