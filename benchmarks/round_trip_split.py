@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -86,6 +87,15 @@ def _instrument() -> None:
         finally:
             _stamp("render end")
     handlers.render = render
+    real_post = handlers._post
+
+    async def post(*args, **kwargs):               # echo: Bot.send_message; negobot: handlers._post
+        _stamp("send")
+        try:
+            return await real_post(*args, **kwargs)
+        finally:
+            _stamp("sent")
+    handlers._post = post
     _wrap_async(telegram.Bot, "send_message", "send", "sent")
     api = bt.fake_bot_api.FakeBotApi
     real_send, real_updates = api._m_sendMessage, api._m_getUpdates
@@ -147,6 +157,15 @@ def core_parts(texts: list[tuple[str, str]], tmp: Path) -> tuple[float, dict[str
     engine.draft = timed("draft (Jinja2)", engine.draft)
     for name in ("load_profile", "save_profile", "latest_case", "new_case_id", "save_case"):
         setattr(store, name, timed("SQLite store", getattr(store, name)))
+    real_unit = store.unit
+
+    @contextlib.contextmanager
+    def unit():                                    # the update's COMMIT, at the unit's end
+        with real_unit():
+            yield
+            started = time.perf_counter()
+        spent["SQLite store"] += time.perf_counter() - started
+    store.unit = unit
     render = timed("render (HTML, keyboard)", render)
     started = time.perf_counter()
     for i, (text, lc) in enumerate(texts):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.conversation.model import CLOSED, Button, Case, CaseEvent, Profile, Reply
+from bot.conversation.model import CLOSED, Button, Case, CaseEvent, Profile, Reply, one_transaction
 from bot.engine.drafts import MerchantSettings
 from bot.engine.move_drafts import HistoryEntry, MoveContext, move_drafts
 from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, DECIDE, MOVES, STANCES, NextMove, Position, ladder_for, next_move
@@ -56,6 +56,7 @@ def answer_prefix(text: str) -> str | None:
 class AnswerFlow:
     """Mixed into Conversation: uses self.engine, self.store, self.clock and the core's helpers."""
 
+    @one_transaction
     def buyer_answer(self, merchant_id, text: str, case_id: int | None = None, language_code: str | None = None) -> list[Reply]:
         """The buyer's answer for `case_id` (or the merchant's latest open case)."""
         profile = self.profile(merchant_id, language_code)

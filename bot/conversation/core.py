@@ -16,7 +16,7 @@ from bot.conversation.answer import AnswerFlow, answer_prefix
 from bot.conversation.cases import CasesFlow, limit_amount, limit_kind
 from bot.conversation.describe import _AUDIENCE_LABELS, DescribeFlow
 from bot.conversation.details import _SLOT_LABELS, DetailsFlow
-from bot.conversation.model import CLOSED, MAX_COPY_CHARS, Button, Case, CaseEvent, MerchantKey, Profile, Reply, Store
+from bot.conversation.model import CLOSED, MAX_COPY_CHARS, Button, Case, CaseEvent, MerchantKey, Profile, Reply, Store, one_transaction
 from bot.conversation.reminder_time import parse_when
 from bot.conversation.reminders import PRESETS, ReminderFlow
 from bot.conversation.settings import LOCALE_NAMES, SettingsFlow
@@ -50,6 +50,7 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
         self.engine.stances.read("好的")       # the buyer-answer reader trains here, not on a merchant's first answer
 
     # ---- what every transport needs besides the conversation -------------
+    @one_transaction
     def command(self, merchant_id: MerchantKey, name: str, rest: str = "",
                 language_code: str | None = None) -> list[Reply] | None:
         """A slash command by name ("cases", without the slash) with the text after it; None when
@@ -114,6 +115,7 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
         return [Reply(text=_("Sorry, something went wrong while handling that. Please try again; if it keeps happening, send /start."))]
 
     # ---- free text ------------------------------------------------------
+    @one_transaction
     def message(self, merchant_id: MerchantKey, text: str, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
@@ -160,6 +162,7 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
         return parse_when(PRESETS.get(text.strip(), text), now) is not None
 
     # ---- buttons --------------------------------------------------------
+    @one_transaction
     def press(self, merchant_id: MerchantKey, action: str, language_code: str | None = None) -> list[Reply]:
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import time
 from dataclasses import dataclass, field
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Callable, ContextManager, Protocol, TypeVar
 
 MAX_ACTION_BYTES = 64       # Telegram's callback_data limit
 MAX_COPY_CHARS = 256        # Telegram's CopyTextButton limit
 CHANNELS = ("telegram", "wecom", "terminal")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+R = TypeVar("R")
 OPEN, CLOSED = "open", "closed"
 OUTCOMES = ("settled", "buyer_cancelled", "refunded_in_full", "platform")
 
@@ -125,6 +128,9 @@ class Store(Protocol):
     """Where profiles, cases, their history and reminders live: in memory for `negobot chat`, SQLite
     for the bot."""
 
+    def unit(self) -> ContextManager[None]:
+        """What one update writes, saved together or not at all (see SqliteStore.unit)."""
+        ...
     def load_profile(self, merchant_id: MerchantKey) -> Profile | None: ...
     def save_profile(self, profile: Profile) -> None: ...
     def new_case_id(self, merchant_id: MerchantKey) -> int: ...
@@ -157,6 +163,16 @@ class Store(Protocol):
         ...
 
 
+def one_transaction(handle: Callable[..., R]) -> Callable[..., R]:
+    """For the conversation's entry points (a message, a press, a command, a buyer's answer): what
+    one update writes goes to the store as one unit. Nested entry points join the outer unit."""
+    @functools.wraps(handle)
+    def handled(self, *args, **kwargs) -> R:
+        with self.store.unit():
+            return handle(self, *args, **kwargs)
+    return handled
+
+
 class MemoryStore:
     """A Store that forgets everything when the process ends."""
 
@@ -169,6 +185,9 @@ class MemoryStore:
         self._menus: dict[MerchantKey, list[str]] = {}
         self._events: dict[tuple[MerchantKey, int], list[CaseEvent]] = {}
         self._reminders: dict[int, Reminder] = {}
+
+    def unit(self) -> ContextManager[None]:
+        return contextlib.nullcontext()     # nothing to commit in memory (nor to roll back)
 
     def load_profile(self, merchant_id: MerchantKey) -> Profile | None:
         return self._profiles.get(merchant_id)

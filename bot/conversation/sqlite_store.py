@@ -204,6 +204,7 @@ class SqliteStore:
         self.path = Path(path)
         self.keep_cases = keep_cases
         self._lock = threading.RLock()
+        self._units = 0                     # depth of unit() on the thread holding the lock
         if self.path.is_dir():
             raise StoreUnreadable(f"settings database {self.path} is a directory, not a file")
         try:
@@ -270,8 +271,43 @@ class SqliteStore:
 
     # ---- plumbing ---------------------------------------------------------
     @contextmanager
+    def unit(self) -> Iterator[None]:
+        """What one update writes, as one transaction: begun by its first write, committed when the
+        update has been handled, rolled back if handling it failed (nothing half-saved). Nested units
+        join the outermost. Other threads wait for the unit to end (it spans no await)."""
+        with self._lock:
+            self._units += 1
+            try:
+                yield
+            except BaseException:
+                if self._units == 1 and self._db.in_transaction:
+                    try:
+                        self._db.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                raise
+            else:
+                if self._units == 1 and self._db.in_transaction:
+                    try:
+                        self._db.execute("COMMIT")
+                    except sqlite3.Error as exc:
+                        if self._db.in_transaction:
+                            self._db.execute("ROLLBACK")
+                        raise self._error(exc) from None
+            finally:
+                self._units -= 1
+
+    @contextmanager
     def _op(self, write: bool = False) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            if self._units:                 # inside unit(): its transaction, begun by the first write
+                try:
+                    if write and not self._db.in_transaction:
+                        self._db.execute("BEGIN IMMEDIATE")
+                    yield self._db
+                except sqlite3.Error as exc:
+                    raise self._error(exc) from None
+                return
             try:
                 if write:
                     self._db.execute("BEGIN IMMEDIATE")
@@ -374,6 +410,8 @@ class SqliteStore:
                  json.dumps(case.alternatives), case.pending, json.dumps(case.skipped), case.amount_kind,
                  json.dumps(case.facts, ensure_ascii=False), case.status, case.outcome, case.title, case.limit,
                  json.dumps(case.refused), _iso(case.created_at)))
+            if case.case_id <= self.keep_cases:
+                return          # a merchant with no more cases than are kept has none to prune yet
             channel, user_id = split_merchant_key(case.merchant_id)
             # Only closed cases are pruned (open ones are being negotiated), with their history.
             horizon = "(SELECT MAX(case_id) FROM cases WHERE channel = ? AND user_id = ?) - ?"

@@ -20,6 +20,7 @@ from bot.engine.remedies import RemedyOption, case_facts, options
 from bot.engine.slots import AMOUNT_KINDS, SlotExtractor
 
 LETTER_LOCALE = "zh_CN"      # a carrier letter goes to a mainland carrier: always Simplified Chinese
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MARKED = re.compile(f"{PLACEHOLDER_OPEN}([^{PLACEHOLDER_CLOSE}]*){PLACEHOLDER_CLOSE}")
 _JOINERS = {"zh_CN": "，", "zh_TW": "，"}
 _PACKAGING = frozenset({"packaging_damaged", "packaging_wet", "packaging_intact"})   # the box, not the item: `packaging`, not `condition`
@@ -97,9 +98,11 @@ def check_description(text: str) -> str:
             f"the description is {len(stripped)} characters long; negobot reads up to {MAX_DESCRIPTION_CHARS} — "
             "describe the case in a few sentences"
         )
-    printable = sum(ch.isprintable() or ch.isspace() for ch in stripped)
-    undecodable = "\ufffd" in stripped or any("\ud800" <= ch <= "\udfff" for ch in stripped)
-    if printable < 0.9 * len(stripped) or undecodable:
+    not_text = "\ufffd" in stripped or _SURROGATE.search(stripped) is not None
+    if not stripped.isprintable():      # the usual text is wholly printable: counted only when not
+        printable = sum(ch.isprintable() or ch.isspace() for ch in stripped)
+        not_text = not_text or printable < 0.9 * len(stripped)
+    if not_text:
         raise InputError("the description does not look like text (binary data?)")
     return stripped
 

@@ -133,7 +133,7 @@ class TelegramAdapter:
                 pressed = None          # one reply replaces the pressed message; the rest are new
             for part in parts:
                 try:
-                    await bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML, api_kwargs=_markup(part))
+                    await _post(bot, "sendMessage", {"chat_id": chat_id}, part)
                 except NetworkError as exc:
                     if isinstance(exc, BadRequest):
                         raise
@@ -145,7 +145,8 @@ class TelegramAdapter:
     @staticmethod
     async def _edit(message: Message, part) -> bool:
         try:
-            await message.edit_text(part.html, parse_mode=ParseMode.HTML, api_kwargs=_markup(part))
+            await _post(message.get_bot(), "editMessageText",
+                        {"chat_id": message.chat_id, "message_id": message.message_id}, part)
             return True
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -154,10 +155,17 @@ class TelegramAdapter:
             return False
 
 
-def _markup(part) -> dict | None:
-    """The keyboard as the Bot API's JSON, passed through to the request as it is (render.keyboard_json)."""
-    markup = part.markup_json
-    return {"reply_markup": markup} if markup else None
+async def _post(bot: Bot, method: str, target: dict, part) -> None:
+    """A rendered part sent (sendMessage) or put in place of a message (editMessageText) through the
+    bot's own request path — its rate limiter, retries and errors — but without reading Telegram's
+    answer into python-telegram-bot objects: negobot never uses the Message it gets back, and
+    building it (every button of the keyboard, every entity) cost more than the rest of the send
+    (benchmarks/round_trip_split.py). Bot._post is the step every Bot method ends in."""
+    data = {**target, "text": part.html, "parse_mode": ParseMode.HTML}
+    markup = part.markup_json                   # the keyboard as the Bot API's JSON (render.keyboard_json)
+    if markup:
+        data["reply_markup"] = markup
+    await bot._post(method, data)
 
 
 def _merchant(user_id: int) -> MerchantKey:

@@ -151,3 +151,21 @@ def test_a_claims_value_given_in_answer_fills_the_letter_and_survives_a_scenario
     assert answered and "¥299.00" in answered[0]
     again = chat.press(M, f"nt:{case.case_id}", "zh-hans")          # "not this case" re-reads the case
     assert again and again[0].buttons
+
+
+def test_a_description_that_fails_half_way_leaves_no_half_case(engine, tmp_path, monkeypatch):
+    store = SqliteStore(tmp_path / "negobot.sqlite3")
+    chat = Conversation(engine, store)
+    chat.set_shop(M, "小鹿家居", "zh-hans")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the draft failed after the case had its id")
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "draft", broken)
+        with pytest.raises(RuntimeError):
+            chat.message(M, "退回来少了两件", "zh-hans")
+    assert store.latest_case(M) is None and store.open_cases(M) == []      # no case without its answer
+    assert store.load_profile(M).shop == "小鹿家居"                           # what earlier updates saved stays
+    (reply,) = chat.message(M, "退回来少了两件", "zh-hans")                   # sent again: case #1, whole
+    assert store.latest_case(M).case_id == 1 and "小鹿家居" in reply.draft
+    assert [e.kind for e in store.events(M, 1)] == ["opened"]

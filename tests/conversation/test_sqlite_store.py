@@ -306,3 +306,43 @@ def test_the_v5_step_keeps_its_meaning_after_another_migration_that_lands_before
     (index,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'reminders_due'").fetchone()
     assert "channel, user_id" in index
     assert db.execute("SELECT channel, user_id, last_case_id FROM case_counters").fetchall() == [("telegram", "5550001", 33)]
+
+
+def test_what_one_update_writes_is_saved_together_or_not_at_all(tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    store, other = SqliteStore(path), SqliteStore(path)       # another process's view of the file
+    with pytest.raises(RuntimeError):
+        with store.unit():
+            store.save_profile(Profile(merchant_id=T7, locale="en"))
+            store.save_case(_case(T7, store.new_case_id(T7)), (CaseEvent(1, 1.0, "opened", {}),))
+            raise RuntimeError("the update failed half-way")
+    assert store.load_profile(T7) is None and store.latest_case(T7) is None and store.events(T7, 1) == []
+    assert store.new_case_id(T7) == 1                          # the failed update's case id was not used up
+
+    with store.unit():
+        store.save_profile(Profile(merchant_id=T7, locale="en"))
+        with store.unit():                                     # an entry point calling another joins its unit
+            store.save_case(_case(T7, 2), (CaseEvent(2, 1.0, "opened", {}),))
+        assert other.load_profile(T7) is None                  # nothing is visible before the update is done
+    assert other.load_profile(T7).locale == "en" and other.latest_case(T7).case_id == 2
+    assert [e.kind for e in other.events(T7, 2)] == ["opened"]
+
+
+def test_a_locked_database_fails_the_whole_update_with_a_clear_error(tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    store = SqliteStore(path, busy_timeout_ms=50)
+    store.save_profile(Profile(merchant_id=T7, locale="en"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")                          # another process writing
+    try:
+        with pytest.raises(StoreLocked, match="locked by another process"):
+            with store.unit():
+                assert store.load_profile(T7).locale == "en"  # reads go on
+                store.save_profile(Profile(merchant_id=T7, locale="zh_TW"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.load_profile(T7).locale == "en"
+    with store.unit():                                         # and the next update goes through
+        store.save_profile(Profile(merchant_id=T7, locale="zh_TW"))
+    assert store.load_profile(T7).locale == "zh_TW"

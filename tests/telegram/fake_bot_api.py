@@ -58,6 +58,9 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+_SPECIAL = re.compile("[<&]")
+
+
 def parse_html(text: str) -> str:
     """The text Telegram would show, or ApiError as Telegram words it."""
     out: list[str] = []
@@ -101,9 +104,11 @@ def parse_html(text: str) -> str:
             else:
                 out.append(_ENTITY_VALUES[name])
             i = match.end()
-        else:
-            out.append(ch)
-            i += 1
+        else:                       # plain text up to the next tag or entity, in one piece
+            special = _SPECIAL.search(text, i)
+            end = special.start() if special else len(text)
+            out.append(text[i:end])
+            i = end
     if stack:
         raise ApiError(400, f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1]}\"")
     return "".join(out)

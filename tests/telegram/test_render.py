@@ -67,12 +67,16 @@ async def app(tmp_path, monkeypatch):
     application = build_application("1:" + "a" * 35, "http://127.0.0.1:9", store)
     recorder = Recorder()
 
-    async def send_message(chat_id, text, **kwargs):
-        parse_html(text)
-        recorder.sent.append((chat_id, parse_html(text)))
+    real_post = type(application.bot)._post
+
+    async def post(self, endpoint, data=None, **kwargs):   # where every Bot method ends: sendMessage recorded
+        if endpoint != "sendMessage":
+            return await real_post(self, endpoint, data, **kwargs)
+        recorder.sent.append((data["chat_id"], parse_html(data["text"])))
+        return True
 
     application.bot._unfrozen = True
-    monkeypatch.setattr(type(application.bot), "send_message", lambda self, *a, **k: send_message(*a, **k))
+    monkeypatch.setattr(type(application.bot), "_post", post)
     application.recorder = recorder
     application.bot._bot_user = User(1, "negobot", True, username="negobot_test_bot")
     application._initialized = True
