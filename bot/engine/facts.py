@@ -9,6 +9,7 @@ are chosen by it (bot/engine/remedies.py).
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -163,7 +164,7 @@ class _Lexicon:
 
 def text_index(text: str) -> tuple[set[str], set[str]]:
     """The characters and the two-character runs of `text`: what _Lexicon.find_all picks aliases by."""
-    return set(text), {text[i:i + 2] for i in range(len(text) - 1)}
+    return set(text), set(map(operator.add, text, text[1:]))
 
 
 def _ascii_guard(pattern: str) -> str:
@@ -177,9 +178,11 @@ _OPTIONAL = ("?", "*", "{")
 
 def _first_chars(pattern: str) -> frozenset[str]:
     """The characters a match of `pattern` can start with, when that is plain to see (empty if not):
-    each top-level alternative starts with a literal character or a (non-capturing) group whose own
-    alternatives do, not made optional. "(没有|没)吊牌" → {没}; "吊牌.{0,3}(没了|摘)" → {吊};
-    "(box|packaging) (was )?wet" → {b, p}. Anything else ("\\d", "[…]", ".", lookarounds) → empty."""
+    each top-level alternative starts with a literal character, a plain character class or a
+    (non-capturing) group whose own alternatives do — after a \\b or a lookbehind, which match no
+    character; one made optional adds the characters of what follows it. "(没有|没)吊牌" → {没};
+    "吊牌.{0,3}(没了|摘)" → {吊}; "(box|packaging) (was )?wet" → {b, p}; "(一张)?照片" → {一, 照};
+    "(?<![0-9])[0-9]+天" → {0…9}. Anything else ("\\d", "[^…]", ".", lookaheads) → empty."""
     alternatives = _split_top(pattern)
     if alternatives is None:
         return frozenset()
@@ -253,33 +256,83 @@ def _class_end(pattern: str, i: int) -> int:
 def _alternative_first(alternative: str) -> frozenset[str]:
     if not alternative:
         return frozenset()
+    if alternative.startswith("\\b"):
+        return _alternative_first(alternative[2:])          # a word boundary matches no character
     if alternative[0] == "(":
-        depth, close = 0, None
-        try:
-            for i, ch in _syntax(alternative):  # the group's closing bracket
-                if ch == "(":
-                    depth += 1
-                elif ch == ")":
-                    depth -= 1
-                    if depth == 0:
-                        close = i
-                        break
-        except ValueError:
-            return frozenset()
+        close = _group_end(alternative)
         if close is None:
             return frozenset()
-        i = close
-        inner = alternative[1:i]
-        if alternative[i + 1:i + 2] in _OPTIONAL and alternative[i + 1:i + 2] != "":
-            return frozenset()                  # (…)? (…)* (…){0,n}: may match nothing
+        inner = alternative[1:close]
+        if inner.startswith(("?<!", "?<=")):
+            return _alternative_first(alternative[close + 1:])  # a lookbehind matches no character
         if inner.startswith("?:"):
             inner = inner[2:]
         elif inner.startswith("?"):
-            return frozenset()                  # lookarounds, named groups, flags
-        return _first_chars(inner)
-    if alternative[0] in _SYNTAX or alternative[1:2] in _OPTIONAL and alternative[1:2] != "":
+            return frozenset()                  # lookaheads, named groups, flags
+        first, end = _first_chars(inner), close + 1
+    elif alternative[0] == "[":
+        end = _class_end(alternative, 0) + 1
+        first = _class_chars(alternative[:end]) if end else frozenset()
+    elif alternative[0] in _SYNTAX:
         return frozenset()
-    return frozenset(alternative[0])
+    else:
+        first, end = frozenset(alternative[0]), 1
+    if not first or alternative[end:end + 1] not in _OPTIONAL or alternative[end:end + 1] == "":
+        return first
+    # (…)? (…)* (…){0,n}: it may match nothing, and the match start with what follows
+    rest = _after_quantifier(alternative, end)
+    following = _alternative_first(rest) if rest is not None else frozenset()
+    return first | following if following else frozenset()
+
+
+def _group_end(alternative: str) -> int | None:
+    """Where the group opened at the start of `alternative` closes."""
+    depth = 0
+    try:
+        for i, ch in _syntax(alternative):
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    return i
+    except ValueError:
+        return None
+    return None
+
+
+def _after_quantifier(alternative: str, i: int) -> str | None:
+    """What follows the quantifier at `i` ("?", "*" or "{m,n}", perhaps lazy or possessive)."""
+    if alternative[i] == "{":
+        close = alternative.find("}", i)
+        if close < 0:
+            return None
+        i = close
+    i += 1
+    if alternative[i:i + 1] in ("?", "+"):
+        i += 1
+    return alternative[i:]
+
+
+def _class_chars(cls: str) -> frozenset[str]:
+    """The characters of a plain character class ("[0-9]", "[本件个]"); empty for anything else
+    (negated, escapes, nested or set operations, long ranges)."""
+    body = cls[1:-1]
+    if not body or body[0] == "^" or any(mark in body for mark in ("\\", "[", "&&", "--", "~~", "||")):
+        return frozenset()
+    out: set[str] = set()
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            low, high = ord(body[i]), ord(body[i + 2])
+            if high < low or high - low > 100:
+                return frozenset()
+            out.update(map(chr, range(low, high + 1)))
+            i += 3
+        else:
+            out.add(body[i])
+            i += 1
+    return frozenset(out)
 
 
 def _lexicon(raw: dict, literal: bool) -> _Lexicon:
@@ -301,17 +354,12 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
             else:
                 body = _ascii_guard(alias)
             patterns.append((re.compile(body), term))
-            # plain text, perhaps with the word guards: str.find (and a look at the letters around) finds
-            # exactly what the pattern does
-            escaped = re.escape(alias)
-            literals.append(None if not alias else {
-                escaped: (alias, False, False),
-                rf"(?<![a-z]){escaped}(?![a-z])": (alias, True, True),
-                rf"(?<![a-z]){escaped}": (alias, True, False),
-            }.get(body))
+            literals.append(_plain_text(body, alias))
             firsts = frozenset(alias[:1]) if literal else _first_chars(alias)
-            if literal and len(alias) >= 2:
-                by_pair.setdefault(alias[:2], []).append(len(patterns) - 1)
+            # what every match starts with: the alias itself when plain text
+            prefix = alias if literals[-1] else _literal_prefix(alias)
+            if len(prefix) >= 2:
+                by_pair.setdefault(prefix[:2], []).append(len(patterns) - 1)
             elif firsts:
                 for first in sorted(firsts):
                     by_first.setdefault(first, []).append(len(patterns) - 1)
@@ -319,6 +367,34 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
                 always.append(len(patterns) - 1)
     return _Lexicon(terms, tuple(patterns), {ch: tuple(ix) for ch, ix in by_first.items()}, tuple(always),
                     {pair: tuple(ix) for pair, ix in by_pair.items()}, tuple(literals))
+
+
+_WORD_BEFORE, _WORD_AFTER = "(?<![a-z])", "(?![a-z])"
+
+
+def _plain_text(body: str, alias: str) -> tuple[str, bool, bool] | None:
+    """When the pattern `body` of `alias` is plain text, perhaps with the word guards, str.find (and a
+    look at the letters around) finds exactly what it does: (the text, whether a latin letter may not
+    come right before, right after). None for a regular expression."""
+    if not alias:
+        return None
+    guard_before, guard_after = body.startswith(_WORD_BEFORE), body.endswith(_WORD_AFTER)
+    words = body[len(_WORD_BEFORE) if guard_before else 0 : -len(_WORD_AFTER) if guard_after else None]
+    if words == re.escape(alias) or (words == alias and not any(ch in _SYNTAX for ch in alias)):
+        return alias, guard_before, guard_after
+    return None
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The plain text every match of `pattern` starts with ("tags? (were |was )?cut" → "tag"), when
+    plain to see; "" if none."""
+    alternatives = _split_top(pattern)
+    if alternatives is None or len(alternatives) != 1:
+        return ""
+    end = 0
+    while end < len(pattern) and pattern[end] not in _SYNTAX and pattern[end + 1:end + 2] not in ("?", "*", "{", "+"):
+        end += 1
+    return pattern[:end]
 
 
 def _patterns(raw: list | None) -> re.Pattern[str] | None:
@@ -329,8 +405,24 @@ def _patterns(raw: list | None) -> re.Pattern[str] | None:
     if not items:
         return None
     firsts = [_first_chars(p) for p in items]
-    ahead = f"(?=[{''.join(re.escape(ch) for ch in sorted(frozenset().union(*firsts)))}])" if all(firsts) else ""
-    return re.compile(ahead + "(?:" + "|".join(f"(?:{_ascii_guard(p)})" for p in items) + ")")
+    return re.compile(_ahead(frozenset().union(*firsts) if all(firsts) else frozenset())
+                      + "(?:" + "|".join(f"(?:{_ascii_guard(p)})" for p in items) + ")")
+
+
+# A pattern that starts with a lookbehind, or whose leading group has an alternative that does: that
+# hides its first characters from the regex engine's own scan for them.
+_LOOKBEHIND_FIRST = re.compile(r"\(*\(\?<[!=]|\([^()]*\|\(\?<[!=]")
+
+
+def _led(pattern: str) -> re.Pattern[str]:
+    """`pattern`, led by a lookahead on its first characters (as in _patterns) when they are plain and
+    hidden from the regex engine."""
+    return re.compile((_ahead(_first_chars(pattern)) if _LOOKBEHIND_FIRST.match(pattern) else "") + pattern)
+
+
+def _ahead(firsts: frozenset[str]) -> str:
+    # (one first character: the regex engine's own scan for it is faster than the lookahead)
+    return f"(?=[{''.join(re.escape(ch) for ch in sorted(firsts))}])" if len(firsts) > 1 else ""
 
 
 def _number(token: str) -> int | None:
@@ -359,10 +451,10 @@ class FactExtractor:
         self._negations = tuple(str(n) for n in raw["negations"])
         self._not_ours = re.compile(raw["not_ours"])
         stall = raw["stall"]
-        self._stall_days = [re.compile(_ascii_guard(p)) for p in stall["days"]]
+        self._stall_days = [_led(_ascii_guard(p)) for p in stall["days"]]
         self._stall_long = _patterns(stall["long"])
         self.long_after_days = int(stall["long_after_days"])
-        self._time_frame = [re.compile(p) for p in raw["time_frame"]]
+        self._time_frame = [_led(p) for p in raw["time_frame"]]
         self.usage_conditions = frozenset(raw["usage_conditions"])
         self._carrier_said = _patterns(raw["carrier_said"])
         self._asked_for = [(remedy, _patterns(cues)) for remedy, cues in raw["asked_for"].items()]
