@@ -212,6 +212,12 @@ class ScenarioClassifier:
                  examples: dict[str, tuple[str, ...]] | None = None):
         self.settings = settings or ClassifierSettings()
         self._keyword_re, self._keyword_owner = _keyword_matcher(catalogue.keywords)
+        # Per scenario, a search for any of its keywords: a clause can only cue a scenario whose
+        # keywords the text contains (_also).
+        keywords_of: dict[str, list[str]] = {}
+        for keyword, (sid, _weight) in self._keyword_owner.items():
+            keywords_of.setdefault(sid, []).append(keyword)
+        self._keyword_search = {sid: re.compile(_longest_match_pattern(kws)) for sid, kws in keywords_of.items()}
         examples = examples if examples is not None else catalogue.examples
         self._labels = [sid for sid in SCENARIO_IDS if examples.get(sid)]
         data: list[tuple[list[str], list[str], str]] = []   # (n-grams, keyword features, label)
@@ -422,6 +428,12 @@ class ScenarioClassifier:
         settings = self.settings
         best = reading.probs[0][0]
         candidates = {sid for sid, _p in reading.probs[: settings.also_among]} - {best, UNKNOWN}
+        # Only a candidate with a keyword somewhere in the text can be cued by one of its clauses; the
+        # others would never be added, so leaving them out changes nothing but the work.
+        keyword_search = self._keyword_search
+        candidates = {sid for sid in candidates if sid in keyword_search and keyword_search[sid].search(normalised)}
+        if not candidates:
+            return ()
         clauses = [c.strip() for c in _CLAUSE.split(normalised) if c and c.strip()]
         if len(clauses) < 2 or not candidates:
             return ()
