@@ -29,13 +29,13 @@ GOODS = ("delivered", "inspected", "not_back")   # checked in this order: "signe
 EVIDENCE = ("photos", "video", "carrier_proof", "refused", "tested")
 _WORDING = frozenset({"item_word", "accessory_word", "unit_word", "item_count", "amount_named", "asked_for"})
 _COUNT_BEFORE = re.compile(rf"((?:[0-9]+|[一二两三四五六七八九十]+)\s*[{MEASURE_WORDS}])(?:的)?\s*$")
-_COUNTED = re.compile(rf"(?:(?<![0-9])[0-9]+|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])")
+_COUNTED = rf"(?:(?<![0-9])[0-9]+|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])"   # compiled with _led
 _NEGATION_WINDOW = 3       # characters before a cue searched for a negation
 _OWNER_WINDOW = 8         # characters before an evidence cue searched for someone else or a promise
 _NEGATED_INSIDE = re.compile(r"没|未(?!来)|无")      # "我们没拍开箱视频" matched from 我们
 _PROMISED_INSIDE = re.compile(r"会|将|要|(?<![a-z])will ")   # "快递说之后会开证明": not evidence yet
 _NEGATED_AFTER = re.compile(r"\s*(没|没有|未|都没)")
-_ARRIVED = re.compile(r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|收到|到货|退件.{0,4}到|(?<![a-z])(came back|arrived|sent back|returned|received)")
+_ARRIVED = r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|收到|到货|退件.{0,4}到|(?<![a-z])(came back|arrived|sent back|returned|received)"   # compiled with _led
 _WEEK = re.compile(r"礼拜|星期|周")
 
 
@@ -409,15 +409,27 @@ def _patterns(raw: list | None) -> re.Pattern[str] | None:
                       + "(?:" + "|".join(f"(?:{_ascii_guard(p)})" for p in items) + ")")
 
 
-# A pattern that starts with a lookbehind, or whose leading group has an alternative that does: that
-# hides its first characters from the regex engine's own scan for them.
-_LOOKBEHIND_FIRST = re.compile(r"\(*\(\?<[!=]|\([^()]*\|\(\?<[!=]")
-
-
 def _led(pattern: str) -> re.Pattern[str]:
     """`pattern`, led by a lookahead on its first characters (as in _patterns) when they are plain and
-    hidden from the regex engine."""
-    return re.compile((_ahead(_first_chars(pattern)) if _LOOKBEHIND_FIRST.match(pattern) else "") + pattern)
+    a lookbehind hides them from the regex engine's own scan (_starts_behind)."""
+    ahead = _ahead(_first_chars(pattern)) if _starts_behind(pattern) else ""
+    return re.compile(f"{ahead}(?:{pattern})" if ahead else pattern)
+
+
+def _starts_behind(pattern: str) -> bool:
+    """Whether an alternative of `pattern`, or of a group it starts with, starts with a lookbehind."""
+    for alternative in _split_top(pattern) or ():
+        if alternative.startswith(("(?<!", "(?<=")):
+            return True
+        if alternative.startswith("(") and not alternative.startswith("(?"):
+            close = _group_end(alternative)
+            if close is not None and _starts_behind(alternative[1:close]):
+                return True
+        elif alternative.startswith("(?:"):
+            close = _group_end(alternative)
+            if close is not None and _starts_behind(alternative[3:close]):
+                return True
+    return False
 
 
 def _ahead(firsts: frozenset[str]) -> str:
@@ -449,6 +461,8 @@ class FactExtractor:
         self._goods = [(kind, _patterns(raw["goods"][kind])) for kind in GOODS]
         self._evidence = [(kind, _patterns(raw["evidence"][kind])) for kind in EVIDENCE]
         self._negations = tuple(str(n) for n in raw["negations"])
+        # whether any of them is in a text, in one search
+        self._negation_in = re.compile("|".join(map(re.escape, self._negations))) if self._negations else None
         self._not_ours = re.compile(raw["not_ours"])
         stall = raw["stall"]
         self._stall_days = [_led(_ascii_guard(p)) for p in stall["days"]]
@@ -458,7 +472,9 @@ class FactExtractor:
         self.usage_conditions = frozenset(raw["usage_conditions"])
         self._carrier_said = _patterns(raw["carrier_said"])
         self._asked_for = [(remedy, _patterns(cues)) for remedy, cues in raw["asked_for"].items()]
-        self._pickup = re.compile("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
+        self._counted = _led(_COUNTED)
+        self._arrived = _led(_ARRIVED)
+        self._pickup = _led("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
         self.pickup_en = str(raw["pickup"]["en"])
         self._gift_cue = re.compile(r"(赠品|赠送的|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
 
@@ -480,7 +496,7 @@ class FactExtractor:
                 accessory_word = named[0][2]
                 items = [i for i in items if i is not named[0]]
                 break
-        counted_unit = _COUNTED.search(text)
+        counted_unit = self._counted.search(text)
         count = _COUNT_BEFORE.search(text[max(0, items[0][0] - 6) : items[0][0]]) if items else None
         counted = next((i for i in items[1:] if _COUNT_BEFORE.search(text[max(0, i[0] - 6) : i[0]])), None)
         counted_count = _COUNT_BEFORE.search(text[max(0, counted[0] - 6) : counted[0]]) if counted and not count else None
@@ -493,7 +509,7 @@ class FactExtractor:
             bool(self._stall_long and self._stall_long.search(text))
         conditions_found = tuple(conditions)
         goods = next((kind for kind, pattern in self._goods if pattern and self._affirmed(pattern, text)), None)
-        if goods is None and (conditions_found or instead or accessories) and _ARRIVED.search(text):
+        if goods is None and (conditions_found or instead or accessories) and self._arrived.search(text):
             goods = "inspected"         # "退回来吊牌被剪了": what is wrong with it was seen, so it is back
         if goods is None and pickup:
             goods = "delivered"
@@ -534,7 +550,7 @@ class FactExtractor:
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - _NEGATION_WINDOW) : match.start()]
             after = text[match.end() : match.end() + 3]
-            if any(n in before for n in self._negations) or _NEGATED_AFTER.match(after):
+            if (self._negation_in and self._negation_in.search(before)) or _NEGATED_AFTER.match(after):
                 continue
             if ours and (self._not_ours.search(text[max(0, match.start() - _OWNER_WINDOW) : match.start()])
                          or _NEGATED_INSIDE.search(match.group()) or _PROMISED_INSIDE.search(match.group())):
