@@ -457,6 +457,9 @@ class FactExtractor:
         self.accessories = _lexicon(raw["accessories"], literal=True)
         self.conditions = _lexicon(raw["conditions"], literal=False)
         self.received_instead = _lexicon(raw["received_instead"], literal=False)
+        # the two-character runs any of the four lexicons picks aliases by
+        self._lexicon_pairs = frozenset().union(*(lexicon.by_pair for lexicon in
+                                                  (self.items, self.accessories, self.conditions, self.received_instead)))
         self._fault = [(kind, _patterns(raw["fault"][kind])) for kind in FAULTS]
         self._goods = [(kind, _patterns(raw["goods"][kind])) for kind in GOODS]
         self._evidence = [(kind, _patterns(raw["evidence"][kind])) for kind in EVIDENCE]
@@ -480,7 +483,8 @@ class FactExtractor:
 
     def extract(self, description: str) -> Facts:
         text = normalise(description)
-        index = text_index(text)        # shared by the four lexicons
+        chars, pairs = text_index(text)
+        index = chars, pairs & self._lexicon_pairs      # shared by the four lexicons; fewer runs to look up
         items = self.items.find_all(text, index)
         conditions = list(dict.fromkeys(term for _start, term, _w in sorted(self.conditions.find_all(text, index))))
         instead = self.received_instead.find_all(text, index)
