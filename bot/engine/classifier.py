@@ -232,12 +232,13 @@ class ScenarioClassifier:
         # model has no weights for); one row per keyword with linear weights: 0.0 for naive Bayes,
         # then the weights. A single column sum then gives both models' totals: adding 0.0 leaves a
         # float sum exactly as it was, so the numbers are the same, in the same order, as summing
-        # each model's own rows.
-        linear_rows = {f: tuple(row) for f, row in self._weights.items() if f not in _ASKING}
-        no_weights = (0.0,) * len(self._labels)
-        self._rows = {f: row + linear_rows.get(f, no_weights) for f, row in self._bayes_rows.items()}
+        # each model's own rows. (Arrays of doubles: compact, and summed as fast as tuples.)
+        linear_rows = {f: row for f, row in self._weights.items() if f not in _ASKING}
+        no_weights = array("d", [0.0]) * len(self._labels)
+        self._rows = {f: array("d", row) + linear_rows.get(f, no_weights) for f, row in self._bayes_rows.items()}
         self._keyword_rows = {kw: no_weights + linear_rows["k:" + kw] for kw in self._keyword_owner
                               if "k:" + kw in linear_rows}
+        del self._bayes_rows, self._weights     # all in the rows now: nothing else reads them (~8 MB)
         self._long_vocabulary = frozenset(f for f in self._vocabulary if _is_long(f))
         self._rank = {sid: SCENARIO_IDS.index(sid) for sid in self._labels}
 
@@ -322,11 +323,11 @@ class ScenarioClassifier:
         rows = self._known_rows(feats)
         return self._score_parts(normalised, rows, len(rows), bool(feats) and feats[-1] == "d:out")[0]
 
-    def _known_rows(self, feats) -> list[tuple[float, ...]]:
+    def _known_rows(self, feats) -> list[array]:
         """The rows (see __init__) of the features seen in training, in their order."""
         return list(filter(None, map(self._rows.get, feats)))
 
-    def _score_parts(self, normalised: str, rows: list[tuple[float, ...]], n_known: int,
+    def _score_parts(self, normalised: str, rows: list[array], n_known: int,
                      going_out: bool) -> tuple[dict[str, float], str, str, dict[str, float]]:
         """Combined scores, naive Bayes' best, the linear model's best, keyword points, from the rows of
         the n_known known features (_known_rows; the keywords' rows are added to that list here).
