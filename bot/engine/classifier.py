@@ -98,9 +98,12 @@ class _Reading:
         )
 
 
-_LATIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _CODE = re.compile(r"[a-z]*\d[a-z0-9]*")
-_SEPARATOR = re.compile(r"[\s\W_]+")
+# What n-grams are cut from: latin words, and runs of the other word characters (Chinese).
+# Punctuation, spaces and "_" separate them; after _CODE, the only digits left are its "0"s, which
+# are dropped. (The apostrophe is a separator too, so "didn't" is "didn" and "t".)
+_LATIN_WORD = re.compile(r"[a-z]+")
+_HAN_RUN = re.compile(r"[^\W\d_a-z]+")
 _EN_STOP = frozenset("a an the i my me we our us you your he she they it is was are were be been to of in on at for and or but so that this with have has had do did not".split())
 # Where one problem ends and the next may begin.
 _CLAUSE = re.compile(r"[，,。.；;！!？?\n]+|而且|并且|另外|还有|同时|此外|加上|\balso\b|\bplus\b|\bon top of that\b")
@@ -129,46 +132,70 @@ def features(text: str) -> list[str]:
 
 
 def _features(normalised: str) -> list[str]:
-    text = _CODE.sub(" 0 ", normalised)
+    return _features_and_long(normalised)[0]
+
+
+def _features_and_long(normalised: str) -> tuple[list[str], list[str]]:
+    """The features, and those of them that are "long" (_is_long) — repeats kept in both."""
     out: list[str] = []
-    words: list[str] = []
-    for segment in _SEPARATOR.split(text):
-        if not segment:
-            continue
-        latin_at = 0
-        for match in _LATIN_WORD.finditer(segment):
-            _han_ngrams(segment[latin_at : match.start()], out)
-            latin_at = match.end()
-            words.append(match.group())
-        _han_ngrams(segment[latin_at:], out)
-    content = [w for w in words if w not in _EN_STOP]
+    long: list[str] = []
+    add = operator.add
+    text = _CODE.sub(" 0 ", normalised)
+    for run in _HAN_RUN.findall(text):
+        out.extend(run)                                            # 1-grams: the characters
+        if len(run) > 1:
+            pairs = list(map(add, run, run[1:]))
+            out.extend(pairs)
+            if len(run) > 2:
+                triples = list(map(add, pairs, run[2:]))
+                out.extend(triples)
+                long.extend(triples)
+    content = [w for w in _LATIN_WORD.findall(text) if w not in _EN_STOP]
     for word in content:
         out.append("w:" + word)
         padded = f"<{word}>"
-        out.extend("c:" + padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
-    out.extend(f"b:{a}_{b}" for a, b in zip(content, content[1:]))
+        out.extend([f"c:{padded[i : i + 4]}" for i in range(max(1, len(padded) - 3))])
+    if len(content) > 1:
+        word_pairs = [f"b:{a}_{b}" for a, b in zip(content, content[1:])]
+        out.extend(word_pairs)
+        long.extend(word_pairs)
     if _COMING_BACK.search(normalised):
         out.append("d:back")
     elif _GOING_OUT.search(normalised):
         out.append("d:out")
-    return out
+    return out, long
 
 
 def _keyword_matcher(keywords: dict[str, dict[str, float]]) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, float]]]:
-    """One alternation, longest keyword first: a keyword inside a longer matched one does not count,
+    """The longest keyword at each place: a keyword inside a longer matched one does not count,
     so "没有质量问题" (resale) is not also read as "质量问题" (quality), nor "未签收" as "签收"."""
     owner = {kw: (sid, weight) for sid, table in keywords.items() for kw, weight in table.items() if kw}
     if not owner:
         return None, owner
-    ordered = sorted(owner, key=lambda kw: (-len(kw), kw))
-    return re.compile("|".join(re.escape(kw) for kw in ordered)), owner
+    return re.compile(_longest_match_pattern(owner)), owner
 
 
-def _han_ngrams(run: str, out: list[str]) -> None:
-    run = run.replace("0", "")
-    out.extend(run)                                                # 1-grams: the characters
-    out.extend([run[i : i + 2] for i in range(len(run) - 1)])
-    out.extend([run[i : i + 3] for i in range(len(run) - 2)])
+def _longest_match_pattern(words) -> str:
+    """A regular expression that matches, where one of `words` starts, the longest that does — as
+    the alternation of them all, longest first, would — but written as a trie ("单号(?:错|无效)"):
+    where the alternation tries hundreds of keywords at each place, the trie follows one path."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}                   # a word ends here
+    return _trie_pattern(root)
+
+
+def _trie_pattern(node: dict) -> str:
+    branches = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = "|".join(branches)
+    if "" in node:                      # a word ends here: the longer words first (greedy "?")
+        return f"(?:{body})?"
+    return body if len(branches) == 1 else f"(?:{body})"
 
 
 def _is_long(feature: str) -> bool:
@@ -185,6 +212,12 @@ class ScenarioClassifier:
                  examples: dict[str, tuple[str, ...]] | None = None):
         self.settings = settings or ClassifierSettings()
         self._keyword_re, self._keyword_owner = _keyword_matcher(catalogue.keywords)
+        # Per scenario, a search for any of its keywords: a clause can only cue a scenario whose
+        # keywords the text contains (_also).
+        keywords_of: dict[str, list[str]] = {}
+        for keyword, (sid, _weight) in self._keyword_owner.items():
+            keywords_of.setdefault(sid, []).append(keyword)
+        self._keyword_search = {sid: re.compile(_longest_match_pattern(kws)) for sid, kws in keywords_of.items()}
         examples = examples if examples is not None else catalogue.examples
         self._labels = [sid for sid in SCENARIO_IDS if examples.get(sid)]
         data: list[tuple[list[str], list[str], str]] = []   # (n-grams, keyword features, label)
@@ -194,10 +227,20 @@ class ScenarioClassifier:
                 data.append((list(dict.fromkeys(_features(normalised))), self._keyword_features(normalised), sid))
         self._train_bayes(data)
         self._train_linear(data)
-        # What scoring looks up per n-gram, prepared once: the linear rows without the asking words,
-        # and which known n-grams are "long" (_is_long) — same numbers, same order, fewer steps.
-        self._linear_rows = {f: row for f, row in self._weights.items() if f not in _ASKING}
+        # What scoring looks up per feature, prepared once. One row per known n-gram: its naive Bayes
+        # log-probabilities, then its linear weights (0.0 for the asking words and n-grams the linear
+        # model has no weights for); one row per keyword with linear weights: 0.0 for naive Bayes,
+        # then the weights. A single column sum then gives both models' totals: adding 0.0 leaves a
+        # float sum exactly as it was, so the numbers are the same, in the same order, as summing
+        # each model's own rows. (Arrays of doubles: compact, and summed as fast as tuples.)
+        linear_rows = {f: row for f, row in self._weights.items() if f not in _ASKING}
+        no_weights = array("d", [0.0]) * len(self._labels)
+        self._rows = {f: array("d", row) + linear_rows.get(f, no_weights) for f, row in self._bayes_rows.items()}
+        self._keyword_rows = {kw: no_weights + linear_rows["k:" + kw] for kw in self._keyword_owner
+                              if "k:" + kw in linear_rows}
+        del self._bayes_rows, self._weights     # all in the rows now: nothing else reads them (~8 MB)
         self._long_vocabulary = frozenset(f for f in self._vocabulary if _is_long(f))
+        self._rank = {sid: SCENARIO_IDS.index(sid) for sid in self._labels}
 
     # ---- training ----------------------------------------------------------
     def _train_bayes(self, data: list[tuple[list[str], list[str], str]]) -> None:
@@ -277,61 +320,71 @@ class ScenarioClassifier:
         return self._scores(normalised, list(dict.fromkeys(_features(normalised))))
 
     def _scores(self, normalised: str, feats: list[str]) -> dict[str, float]:
-        return self._score_parts(normalised, feats)[0]
+        rows = self._known_rows(feats)
+        return self._score_parts(normalised, rows, len(rows), bool(feats) and feats[-1] == "d:out")[0]
 
-    def _score_parts(self, normalised: str, feats: list[str],
-                     known: list[str] | None = None) -> tuple[dict[str, float], str, str, dict[str, float]]:
-        """Combined scores, naive Bayes' best, the linear model's best, keyword points. `known`: the
-        n-grams of `feats` seen in training, in their order, when the caller has them already."""
+    def _known_rows(self, feats) -> list[array]:
+        """The rows (see __init__) of the features seen in training, in their order."""
+        return list(filter(None, map(self._rows.get, feats)))
+
+    def _score_parts(self, normalised: str, rows: list[array], n_known: int,
+                     going_out: bool) -> tuple[dict[str, float], str, str, dict[str, float]]:
+        """Combined scores, naive Bayes' best, the linear model's best, keyword points, from the rows of
+        the n_known known features (_known_rows; the keywords' rows are added to that list here).
+        `going_out`: the last feature is "d:out"."""
         settings = self.settings
-        if known is None:
-            known = [f for f in feats if f in self._vocabulary]
+        labels = self._labels
         points: dict[str, float] = {}
-        keyword_feats: list[str] = []
         if self._keyword_re is not None:
-            for match in self._keyword_re.finditer(normalised):
-                sid, weight = self._keyword_owner[match.group()]
+            owner, keyword_rows = self._keyword_owner, self._keyword_rows
+            for keyword in self._keyword_re.findall(normalised):
+                sid, weight = owner[keyword]
                 points[sid] = points.get(sid, 0.0) + weight
-                keyword_feats.append("k:" + match.group())
-        linear_rows = self._linear_rows         # = weights[f] for f not in _ASKING, as before
-        rows = [linear_rows[f] for f in known if f in linear_rows]
-        if keyword_feats:
-            rows += [linear_rows[f] for f in keyword_feats if f in linear_rows]
-        linear = dict(zip(self._labels, map(sum, zip(*rows)) if rows else [0.0] * len(self._labels)))
-        result: dict[str, float] = {}
-        bayes: dict[str, float] = {}
+                if keyword in keyword_rows:
+                    rows.append(keyword_rows[keyword])
+        n_labels = len(labels)
+        if rows:
+            totals = list(map(sum, zip(*rows)))
+            linear = totals[n_labels:]
+        else:
+            totals = linear = [0.0] * (2 * n_labels)
+        logliks = [total / n_known for total in totals[:n_labels]] if n_known else [0.0] * n_labels
+        temperature, keyword_weight = settings.temperature, settings.keyword_weight
+        bayes = [temperature * loglik + keyword_weight * points.get(sid, 0.0) for sid, loglik in zip(labels, logliks)]
         mix = settings.mix
-        outgoing = settings.outgoing_weight if feats and feats[-1] == "d:out" else 0.0
-        bayes_rows = self._bayes_rows
-        logliks = [total / len(known) for total in map(sum, zip(*[bayes_rows[f] for f in known]))] if known \
-            else [0.0] * len(self._labels)
-        for sid, loglik in zip(self._labels, logliks):
-            bayes[sid] = settings.temperature * loglik + settings.keyword_weight * points.get(sid, 0.0)
-            result[sid] = (1 - mix) * bayes[sid] + mix * settings.linear_scale * linear[sid] + (outgoing if sid == UNKNOWN else 0.0)
-        return result, max(bayes, key=bayes.__getitem__), max(linear, key=linear.__getitem__), points
+        bayes_share, linear_share = 1 - mix, mix * settings.linear_scale
+        outgoing = settings.outgoing_weight if going_out else 0.0
+        result = {sid: bayes_share * b + linear_share * w + (outgoing if sid == UNKNOWN else 0.0)
+                  for sid, b, w in zip(labels, bayes, linear)}
+        # max() over the lists as over the dicts before: the first label of the highest score
+        return result, labels[bayes.index(max(bayes))], labels[linear.index(max(linear))], points
 
     def _points(self, normalised: str) -> dict[str, float]:
         points: dict[str, float] = {}
         if self._keyword_re is not None:
-            for match in self._keyword_re.finditer(normalised):
-                sid, weight = self._keyword_owner[match.group()]
+            owner = self._keyword_owner
+            for keyword in self._keyword_re.findall(normalised):
+                sid, weight = owner[keyword]
                 points[sid] = points.get(sid, 0.0) + weight
         return points
 
     def _reading(self, normalised: str) -> _Reading:
-        feats = list(dict.fromkeys(_features(normalised)))
-        vocabulary = self._vocabulary
-        known = [f for f in feats if f in vocabulary]
-        known_share = (len(known) / len(feats)) if feats else 0.0
-        # _is_long, inlined: a 3-character Chinese n-gram or an English word pair
-        longer = sum(1 for f in feats if (len(f) == 3 and f[1] != ":") or f[:2] == "b:")
-        long_vocabulary = self._long_vocabulary
-        long_share = (sum(1 for f in known if f in long_vocabulary) / longer) if longer else known_share
-        scores, bayes_best, linear_best, points = self._score_parts(normalised, feats, known)
+        all_feats, long = _features_and_long(normalised)
+        feats = dict.fromkeys(all_feats)                # without repeats, in order
+        rows = self._known_rows(feats)
+        n_known = len(rows)
+        known_share = (n_known / len(feats)) if feats else 0.0
+        # the distinct long n-grams, and those seen in training (every long one in training is in
+        # _long_vocabulary)
+        longer = len(set(long))
+        long_share = (len(self._long_vocabulary.intersection(long)) / longer) if longer else known_share
+        going_out = bool(all_feats) and all_feats[-1] == "d:out"      # "d:" features come last, once
+        scores, bayes_best, linear_best, points = self._score_parts(normalised, rows, n_known, going_out)
         top = max(scores.values())
         exp = {sid: math.exp(s - top) for sid, s in scores.items()}
         total = sum(exp.values())
-        probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=lambda p: (-p[1], SCENARIO_IDS.index(p[0]))))
+        rank = self._rank
+        probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=lambda p: (-p[1], rank[p[0]])))
         return _Reading(probs, known_share, long_share, len(feats), points, bayes_best == linear_best, bayes_best)
 
     def calibrated(self, reading: _Reading) -> float:
@@ -376,6 +429,12 @@ class ScenarioClassifier:
         settings = self.settings
         best = reading.probs[0][0]
         candidates = {sid for sid, _p in reading.probs[: settings.also_among]} - {best, UNKNOWN}
+        # Only a candidate with a keyword somewhere in the text can be cued by one of its clauses; the
+        # others would never be added, so leaving them out changes nothing but the work.
+        keyword_search = self._keyword_search
+        candidates = {sid for sid in candidates if sid in keyword_search and keyword_search[sid].search(normalised)}
+        if not candidates:
+            return ()
         clauses = [c.strip() for c in _CLAUSE.split(normalised) if c and c.strip()]
         if len(clauses) < 2 or not candidates:
             return ()

@@ -9,6 +9,7 @@ are chosen by it (bot/engine/remedies.py).
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,13 +29,13 @@ GOODS = ("delivered", "inspected", "not_back")   # checked in this order: "signe
 EVIDENCE = ("photos", "video", "carrier_proof", "refused", "tested")
 _WORDING = frozenset({"item_word", "accessory_word", "unit_word", "item_count", "amount_named", "asked_for"})
 _COUNT_BEFORE = re.compile(rf"((?:[0-9]+|[一二两三四五六七八九十]+)\s*[{MEASURE_WORDS}])(?:的)?\s*$")
-_COUNTED = re.compile(rf"(?:(?<![0-9])[0-9]+|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])")
+_COUNTED = rf"(?:(?<![0-9])[0-9]+|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])"   # compiled with _led
 _NEGATION_WINDOW = 3       # characters before a cue searched for a negation
 _OWNER_WINDOW = 8         # characters before an evidence cue searched for someone else or a promise
 _NEGATED_INSIDE = re.compile(r"没|未(?!来)|无")      # "我们没拍开箱视频" matched from 我们
 _PROMISED_INSIDE = re.compile(r"会|将|要|(?<![a-z])will ")   # "快递说之后会开证明": not evidence yet
 _NEGATED_AFTER = re.compile(r"\s*(没|没有|未|都没)")
-_ARRIVED = re.compile(r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|收到|到货|退件.{0,4}到|(?<![a-z])(came back|arrived|sent back|returned|received)")
+_ARRIVED = r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|收到|到货|退件.{0,4}到|(?<![a-z])(came back|arrived|sent back|returned|received)"   # compiled with _led
 _WEEK = re.compile(r"礼拜|星期|周")
 
 
@@ -163,7 +164,7 @@ class _Lexicon:
 
 def text_index(text: str) -> tuple[set[str], set[str]]:
     """The characters and the two-character runs of `text`: what _Lexicon.find_all picks aliases by."""
-    return set(text), {text[i:i + 2] for i in range(len(text) - 1)}
+    return set(text), set(map(operator.add, text, text[1:]))
 
 
 def _ascii_guard(pattern: str) -> str:
@@ -177,9 +178,11 @@ _OPTIONAL = ("?", "*", "{")
 
 def _first_chars(pattern: str) -> frozenset[str]:
     """The characters a match of `pattern` can start with, when that is plain to see (empty if not):
-    each top-level alternative starts with a literal character or a (non-capturing) group whose own
-    alternatives do, not made optional. "(没有|没)吊牌" → {没}; "吊牌.{0,3}(没了|摘)" → {吊};
-    "(box|packaging) (was )?wet" → {b, p}. Anything else ("\\d", "[…]", ".", lookarounds) → empty."""
+    each top-level alternative starts with a literal character, a plain character class or a
+    (non-capturing) group whose own alternatives do — after a \\b or a lookbehind, which match no
+    character; one made optional adds the characters of what follows it. "(没有|没)吊牌" → {没};
+    "吊牌.{0,3}(没了|摘)" → {吊}; "(box|packaging) (was )?wet" → {b, p}; "(一张)?照片" → {一, 照};
+    "(?<![0-9])[0-9]+天" → {0…9}. Anything else ("\\d", "[^…]", ".", lookaheads) → empty."""
     alternatives = _split_top(pattern)
     if alternatives is None:
         return frozenset()
@@ -253,33 +256,83 @@ def _class_end(pattern: str, i: int) -> int:
 def _alternative_first(alternative: str) -> frozenset[str]:
     if not alternative:
         return frozenset()
+    if alternative.startswith("\\b"):
+        return _alternative_first(alternative[2:])          # a word boundary matches no character
     if alternative[0] == "(":
-        depth, close = 0, None
-        try:
-            for i, ch in _syntax(alternative):  # the group's closing bracket
-                if ch == "(":
-                    depth += 1
-                elif ch == ")":
-                    depth -= 1
-                    if depth == 0:
-                        close = i
-                        break
-        except ValueError:
-            return frozenset()
+        close = _group_end(alternative)
         if close is None:
             return frozenset()
-        i = close
-        inner = alternative[1:i]
-        if alternative[i + 1:i + 2] in _OPTIONAL and alternative[i + 1:i + 2] != "":
-            return frozenset()                  # (…)? (…)* (…){0,n}: may match nothing
+        inner = alternative[1:close]
+        if inner.startswith(("?<!", "?<=")):
+            return _alternative_first(alternative[close + 1:])  # a lookbehind matches no character
         if inner.startswith("?:"):
             inner = inner[2:]
         elif inner.startswith("?"):
-            return frozenset()                  # lookarounds, named groups, flags
-        return _first_chars(inner)
-    if alternative[0] in _SYNTAX or alternative[1:2] in _OPTIONAL and alternative[1:2] != "":
+            return frozenset()                  # lookaheads, named groups, flags
+        first, end = _first_chars(inner), close + 1
+    elif alternative[0] == "[":
+        end = _class_end(alternative, 0) + 1
+        first = _class_chars(alternative[:end]) if end else frozenset()
+    elif alternative[0] in _SYNTAX:
         return frozenset()
-    return frozenset(alternative[0])
+    else:
+        first, end = frozenset(alternative[0]), 1
+    if not first or alternative[end:end + 1] not in _OPTIONAL or alternative[end:end + 1] == "":
+        return first
+    # (…)? (…)* (…){0,n}: it may match nothing, and the match start with what follows
+    rest = _after_quantifier(alternative, end)
+    following = _alternative_first(rest) if rest is not None else frozenset()
+    return first | following if following else frozenset()
+
+
+def _group_end(alternative: str) -> int | None:
+    """Where the group opened at the start of `alternative` closes."""
+    depth = 0
+    try:
+        for i, ch in _syntax(alternative):
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    return i
+    except ValueError:
+        return None
+    return None
+
+
+def _after_quantifier(alternative: str, i: int) -> str | None:
+    """What follows the quantifier at `i` ("?", "*" or "{m,n}", perhaps lazy or possessive)."""
+    if alternative[i] == "{":
+        close = alternative.find("}", i)
+        if close < 0:
+            return None
+        i = close
+    i += 1
+    if alternative[i:i + 1] in ("?", "+"):
+        i += 1
+    return alternative[i:]
+
+
+def _class_chars(cls: str) -> frozenset[str]:
+    """The characters of a plain character class ("[0-9]", "[本件个]"); empty for anything else
+    (negated, escapes, nested or set operations, long ranges)."""
+    body = cls[1:-1]
+    if not body or body[0] == "^" or any(mark in body for mark in ("\\", "[", "&&", "--", "~~", "||")):
+        return frozenset()
+    out: set[str] = set()
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            low, high = ord(body[i]), ord(body[i + 2])
+            if high < low or high - low > 100:
+                return frozenset()
+            out.update(map(chr, range(low, high + 1)))
+            i += 3
+        else:
+            out.add(body[i])
+            i += 1
+    return frozenset(out)
 
 
 def _lexicon(raw: dict, literal: bool) -> _Lexicon:
@@ -301,17 +354,12 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
             else:
                 body = _ascii_guard(alias)
             patterns.append((re.compile(body), term))
-            # plain text, perhaps with the word guards: str.find (and a look at the letters around) finds
-            # exactly what the pattern does
-            escaped = re.escape(alias)
-            literals.append(None if not alias else {
-                escaped: (alias, False, False),
-                rf"(?<![a-z]){escaped}(?![a-z])": (alias, True, True),
-                rf"(?<![a-z]){escaped}": (alias, True, False),
-            }.get(body))
+            literals.append(_plain_text(body, alias))
             firsts = frozenset(alias[:1]) if literal else _first_chars(alias)
-            if literal and len(alias) >= 2:
-                by_pair.setdefault(alias[:2], []).append(len(patterns) - 1)
+            # what every match starts with: the alias itself when plain text
+            prefix = alias if literals[-1] else _literal_prefix(alias)
+            if len(prefix) >= 2:
+                by_pair.setdefault(prefix[:2], []).append(len(patterns) - 1)
             elif firsts:
                 for first in sorted(firsts):
                     by_first.setdefault(first, []).append(len(patterns) - 1)
@@ -319,6 +367,34 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
                 always.append(len(patterns) - 1)
     return _Lexicon(terms, tuple(patterns), {ch: tuple(ix) for ch, ix in by_first.items()}, tuple(always),
                     {pair: tuple(ix) for pair, ix in by_pair.items()}, tuple(literals))
+
+
+_WORD_BEFORE, _WORD_AFTER = "(?<![a-z])", "(?![a-z])"
+
+
+def _plain_text(body: str, alias: str) -> tuple[str, bool, bool] | None:
+    """When the pattern `body` of `alias` is plain text, perhaps with the word guards, str.find (and a
+    look at the letters around) finds exactly what it does: (the text, whether a latin letter may not
+    come right before, right after). None for a regular expression."""
+    if not alias:
+        return None
+    guard_before, guard_after = body.startswith(_WORD_BEFORE), body.endswith(_WORD_AFTER)
+    words = body[len(_WORD_BEFORE) if guard_before else 0 : -len(_WORD_AFTER) if guard_after else None]
+    if words == re.escape(alias) or (words == alias and not any(ch in _SYNTAX for ch in alias)):
+        return alias, guard_before, guard_after
+    return None
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The plain text every match of `pattern` starts with ("tags? (were |was )?cut" → "tag"), when
+    plain to see; "" if none."""
+    alternatives = _split_top(pattern)
+    if alternatives is None or len(alternatives) != 1:
+        return ""
+    end = 0
+    while end < len(pattern) and pattern[end] not in _SYNTAX and pattern[end + 1:end + 2] not in ("?", "*", "{", "+"):
+        end += 1
+    return pattern[:end]
 
 
 def _patterns(raw: list | None) -> re.Pattern[str] | None:
@@ -329,8 +405,36 @@ def _patterns(raw: list | None) -> re.Pattern[str] | None:
     if not items:
         return None
     firsts = [_first_chars(p) for p in items]
-    ahead = f"(?=[{''.join(re.escape(ch) for ch in sorted(frozenset().union(*firsts)))}])" if all(firsts) else ""
-    return re.compile(ahead + "(?:" + "|".join(f"(?:{_ascii_guard(p)})" for p in items) + ")")
+    return re.compile(_ahead(frozenset().union(*firsts) if all(firsts) else frozenset())
+                      + "(?:" + "|".join(f"(?:{_ascii_guard(p)})" for p in items) + ")")
+
+
+def _led(pattern: str) -> re.Pattern[str]:
+    """`pattern`, led by a lookahead on its first characters (as in _patterns) when they are plain and
+    a lookbehind hides them from the regex engine's own scan (_starts_behind)."""
+    ahead = _ahead(_first_chars(pattern)) if _starts_behind(pattern) else ""
+    return re.compile(f"{ahead}(?:{pattern})" if ahead else pattern)
+
+
+def _starts_behind(pattern: str) -> bool:
+    """Whether an alternative of `pattern`, or of a group it starts with, starts with a lookbehind."""
+    for alternative in _split_top(pattern) or ():
+        if alternative.startswith(("(?<!", "(?<=")):
+            return True
+        if alternative.startswith("(") and not alternative.startswith("(?"):
+            close = _group_end(alternative)
+            if close is not None and _starts_behind(alternative[1:close]):
+                return True
+        elif alternative.startswith("(?:"):
+            close = _group_end(alternative)
+            if close is not None and _starts_behind(alternative[3:close]):
+                return True
+    return False
+
+
+def _ahead(firsts: frozenset[str]) -> str:
+    # (one first character: the regex engine's own scan for it is faster than the lookahead)
+    return f"(?=[{''.join(re.escape(ch) for ch in sorted(firsts))}])" if len(firsts) > 1 else ""
 
 
 def _number(token: str) -> int | None:
@@ -353,26 +457,34 @@ class FactExtractor:
         self.accessories = _lexicon(raw["accessories"], literal=True)
         self.conditions = _lexicon(raw["conditions"], literal=False)
         self.received_instead = _lexicon(raw["received_instead"], literal=False)
+        # the two-character runs any of the four lexicons picks aliases by
+        self._lexicon_pairs = frozenset().union(*(lexicon.by_pair for lexicon in
+                                                  (self.items, self.accessories, self.conditions, self.received_instead)))
         self._fault = [(kind, _patterns(raw["fault"][kind])) for kind in FAULTS]
         self._goods = [(kind, _patterns(raw["goods"][kind])) for kind in GOODS]
         self._evidence = [(kind, _patterns(raw["evidence"][kind])) for kind in EVIDENCE]
         self._negations = tuple(str(n) for n in raw["negations"])
+        # whether any of them is in a text, in one search
+        self._negation_in = re.compile("|".join(map(re.escape, self._negations))) if self._negations else None
         self._not_ours = re.compile(raw["not_ours"])
         stall = raw["stall"]
-        self._stall_days = [re.compile(_ascii_guard(p)) for p in stall["days"]]
+        self._stall_days = [_led(_ascii_guard(p)) for p in stall["days"]]
         self._stall_long = _patterns(stall["long"])
         self.long_after_days = int(stall["long_after_days"])
-        self._time_frame = [re.compile(p) for p in raw["time_frame"]]
+        self._time_frame = [_led(p) for p in raw["time_frame"]]
         self.usage_conditions = frozenset(raw["usage_conditions"])
         self._carrier_said = _patterns(raw["carrier_said"])
         self._asked_for = [(remedy, _patterns(cues)) for remedy, cues in raw["asked_for"].items()]
-        self._pickup = re.compile("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
+        self._counted = _led(_COUNTED)
+        self._arrived = _led(_ARRIVED)
+        self._pickup = _led("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
         self.pickup_en = str(raw["pickup"]["en"])
         self._gift_cue = re.compile(r"(赠品|赠送的|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
 
     def extract(self, description: str) -> Facts:
         text = normalise(description)
-        index = text_index(text)        # shared by the four lexicons
+        chars, pairs = text_index(text)
+        index = chars, pairs & self._lexicon_pairs      # shared by the four lexicons; fewer runs to look up
         items = self.items.find_all(text, index)
         conditions = list(dict.fromkeys(term for _start, term, _w in sorted(self.conditions.find_all(text, index))))
         instead = self.received_instead.find_all(text, index)
@@ -388,7 +500,7 @@ class FactExtractor:
                 accessory_word = named[0][2]
                 items = [i for i in items if i is not named[0]]
                 break
-        counted_unit = _COUNTED.search(text)
+        counted_unit = self._counted.search(text)
         count = _COUNT_BEFORE.search(text[max(0, items[0][0] - 6) : items[0][0]]) if items else None
         counted = next((i for i in items[1:] if _COUNT_BEFORE.search(text[max(0, i[0] - 6) : i[0]])), None)
         counted_count = _COUNT_BEFORE.search(text[max(0, counted[0] - 6) : counted[0]]) if counted and not count else None
@@ -401,7 +513,7 @@ class FactExtractor:
             bool(self._stall_long and self._stall_long.search(text))
         conditions_found = tuple(conditions)
         goods = next((kind for kind, pattern in self._goods if pattern and self._affirmed(pattern, text)), None)
-        if goods is None and (conditions_found or instead or accessories) and _ARRIVED.search(text):
+        if goods is None and (conditions_found or instead or accessories) and self._arrived.search(text):
             goods = "inspected"         # "退回来吊牌被剪了": what is wrong with it was seen, so it is back
         if goods is None and pickup:
             goods = "delivered"
@@ -442,7 +554,7 @@ class FactExtractor:
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - _NEGATION_WINDOW) : match.start()]
             after = text[match.end() : match.end() + 3]
-            if any(n in before for n in self._negations) or _NEGATED_AFTER.match(after):
+            if (self._negation_in and self._negation_in.search(before)) or _NEGATED_AFTER.match(after):
                 continue
             if ours and (self._not_ours.search(text[max(0, match.start() - _OWNER_WINDOW) : match.start()])
                          or _NEGATED_INSIDE.search(match.group()) or _PROMISED_INSIDE.search(match.group())):

@@ -33,6 +33,9 @@ def to_simplified(text: str) -> str:
     return _to_simplified().convert(text)
 
 
+@lru_cache(maxsize=1)
 def normalise(text: str) -> str:
-    """The form the classifier and keyword rules see: cleaned, lower-case, Simplified."""
+    """The form the classifier and keyword rules see: cleaned, lower-case, Simplified. (The last
+    result is kept: Engine.analyse has the fact extractor and then the classifier read each
+    description.)"""
     return to_simplified(clean(text).lower())

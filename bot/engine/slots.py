@@ -16,6 +16,8 @@ from bot.engine.numerals import NUMERAL_CHARS, parse_number
 # Arabic-Indic and other digits that float() reads but no tracking number or amount uses.
 # Runs of letters/digits, possibly split by single spaces or hyphens ("sf 2234 5678 9012 3").
 _CODE_CHUNK = re.compile(r"[A-Z0-9]+")
+# Chunks joined into one number: a single space or hyphen, then a chunk of digits only (_code_candidates).
+_JOINED_CHUNKS = re.compile(r"[A-Z0-9]+(?:[ -][0-9]+(?![A-Z0-9]))*")
 _PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 _TRACKING_LABEL = re.compile(r"(单号|运单|快递单|物流单|面单|tracking|waybill|awb)\s*(号|number|no\.?|#)?\s*[:：是为]?\s*$", re.I)
 _ORDER_LABEL = re.compile(r"(订单|order)\s*(号|编号|number|no\.?|id|#)?\s*[:：是为]?\s*$", re.I)
@@ -29,6 +31,9 @@ MEASURE_WORDS = "件个双条只盒瓶套包支台把张副顶本袋箱份罐片
 # A number starts where its run starts (the lookbehinds): trying every position inside a long digit run
 # made these patterns quadratic on 100 000-digit input, and a match inside a run implies one at its start.
 _NUM = rf"((?<![0-9])[0-9]+|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
+# Leads a pattern that starts with a number: the lookbehinds hide its first characters from the regex
+# engine, which then tries the whole pattern at every position; this passes over the others at once.
+_NUMBER_AHEAD = rf"(?=[0-9{NUMERAL_CHARS}])"
 _EN_NUM = r"([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 # "买了4件只退回1件" / "申请退3件，收到2件": how many were applied for and how many came back.
@@ -39,7 +44,7 @@ _APPLIED_VS_RECEIVED = re.compile(
 _MISSING_CN = [
     # 漏 alone also means "leak" (漏了一箱): only 漏寄 / 漏发 / 漏放 / 漏装 count
     re.compile(rf"(?:(?:少|缺|差)(?:了|寄|发|退|收)?|漏(?:寄|发|放|装|退))(?:了)?\s*{_NUM}\s*[{MEASURE_WORDS}]"),
-    re.compile(rf"{_NUM}\s*[{MEASURE_WORDS}](?:没有?|未)(?:寄|退|收到|寄回|退回|放)"),
+    re.compile(rf"{_NUMBER_AHEAD}{_NUM}\s*[{MEASURE_WORDS}](?:没有?|未)(?:寄|退|收到|寄回|退回|放)"),
     re.compile(rf"(?:还有|另外|剩下的?)\s*{_NUM}\s*[{MEASURE_WORDS}](?:没|未)"),
 ]
 _APPLIED_VS_RECEIVED_EN = re.compile(
@@ -54,6 +59,11 @@ _MISSING_EN = [
     re.compile(rf"\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?)\s+short\b", re.I),
     re.compile(rf"\b{_EN_NUM}\s+(?:[a-z]+\s+){{0,2}}short\b", re.I),          # "came back one mug short"
 ]
+# The word each English pattern above cannot match without (as re.I reads it): one scan for them
+# spares the patterns whose word is absent. (_APPLIED_VS_RECEIVED_EN: "only" or "just"; then
+# "missing", "short".) No two of the words overlap, so the scan finds every one there is.
+_EN_QUANTITY_WORDS = re.compile(r"(only|just)|(missing)|(short)", re.I)
+_MISSING_EN_BY_WORD = ((2, _MISSING_EN[:3]), (3, _MISSING_EN[3:]))
 
 _AMOUNT_NUMBER = rf"((?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
 _AMOUNTS = [
@@ -62,7 +72,7 @@ _AMOUNTS = [
     re.compile(r"(?:¥|￥|rmb|cny|人民币)\s*([0-9]+(?:,[0-9]{3})*(?:\.[0-9]{1,2})?)", re.I),
     # 块 is also a measure word ("两块砖头", "一块肥皂"): money only when nothing but punctuation or a
     # particle follows it
-    re.compile(rf"{_AMOUNT_NUMBER}\s*(?:元|块钱|块(?=$|[\s,，.。!！?？;；:：、)）0-9]|吧|呢|啊|了|的|左右|多|钱)|rmb|yuan|cny)", re.I),
+    re.compile(rf"{_NUMBER_AHEAD}{_AMOUNT_NUMBER}\s*(?:元|块钱|块(?=$|[\s,，.。!！?？;；:：、)）0-9]|吧|呢|啊|了|的|左右|多|钱)|rmb|yuan|cny)", re.I),
     # a bare figure right after a refund verb: "想部分退款退200", "退款改成66" (not "退4件", "退了3天")
     re.compile(r"(?:只退|退款?(?:改成|改为|改到)?|(?<!名)改成|改为)\s*([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只台套盒箱瓶支张天号月日次])", re.I),
 ]
@@ -83,29 +93,28 @@ def _code_candidates(text: str) -> list[_Code]:
     """Joinable runs of letter/digit chunks that could be an order or tracking number, longest first
     from each starting chunk. Shorter than 6, longer than 32 or without a digit, a run is neither."""
     upper = text.upper()
-    spans = [(m.start(), m.end()) for m in _CODE_CHUNK.finditer(upper)]
-    # chunk i joins chunk i + 1 when a single space or hyphen separates them and chunk i + 1 is digits:
-    # a number typed in groups ("SF 2234 5678 9012 3"), never the words around it ("for the return YT…")
-    joins = [spans[i][1] + 1 == spans[i + 1][0] and upper[spans[i][1]] in " -"
-             and upper[spans[i + 1][0] : spans[i + 1][1]].isdigit() for i in range(len(spans) - 1)] + [False]
     found: list[_Code] = []
-    for i, (start, end) in enumerate(spans):
-        parts: list[str] = []
-        length, has_digit, options = 0, False, []
-        j = i
-        while True:
-            chunk = upper[spans[j][0] : spans[j][1]]
-            length += len(chunk)
-            if length > _MAX_CODE:
-                break
-            parts.append(chunk)
-            has_digit = has_digit or any(ch.isdigit() for ch in chunk)
-            if length >= _MIN_CODE and has_digit:
-                options.append(_Code("".join(parts), start, spans[j][1]))
-            if not joins[j] or j - i >= 5:
-                break
-            j += 1
-        found.extend(reversed(options))
+    # A chunk joins the next when a single space or hyphen separates them and the next is digits: a
+    # number typed in groups ("SF 2234 5678 9012 3"), never the words around it ("for the return YT…").
+    # _JOINED_CHUNKS finds each chain of joined chunks at once; most are one word, without a digit.
+    for chain in _JOINED_CHUNKS.finditer(upper):
+        words = chain.group()
+        if words.isalpha() or len(words) < _MIN_CODE:
+            continue            # letters only (a joined chunk is digits), or too short to be a code
+        spans = [(m.start(), m.end()) for m in _CODE_CHUNK.finditer(upper, chain.start(), chain.end())]
+        for i, (start, _end) in enumerate(spans):
+            parts: list[str] = []
+            length, has_digit, options = 0, False, []
+            for j in range(i, min(i + 6, len(spans))):
+                chunk = upper[spans[j][0] : spans[j][1]]
+                length += len(chunk)
+                if length > _MAX_CODE:
+                    break
+                parts.append(chunk)
+                has_digit = has_digit or not chunk.isalpha()    # a chunk is letters and digits only
+                if length >= _MIN_CODE and has_digit:
+                    options.append(_Code("".join(parts), start, spans[j][1]))
+            found.extend(reversed(options))
     return found
 
 
@@ -243,7 +252,8 @@ class SlotExtractor:
                 value = parse_number(match.group(1))
                 if value and 0 < value < 10000:
                     return int(value)
-        match = _APPLIED_VS_RECEIVED_EN.search(text)
+        words = {m.lastindex for m in _EN_QUANTITY_WORDS.finditer(text)}
+        match = _APPLIED_VS_RECEIVED_EN.search(text) if 1 in words else None
         if match:
             groups = [g for g in match.groups() if g]
             if len(groups) == 2:
@@ -252,10 +262,13 @@ class SlotExtractor:
                 received, applied = (a, b) if match.group(1) else (b, a)
                 if applied is not None and received is not None and applied > received:
                     return int(applied - received)
-        for pattern in _MISSING_EN:
-            match = pattern.search(text)
-            if match:
-                value = parse_number(match.group(1))
-                if value and 0 < value < 10000:
-                    return int(value)
+        for word, patterns in _MISSING_EN_BY_WORD:
+            if word not in words:
+                continue
+            for pattern in patterns:
+                match = pattern.search(text)
+                if match:
+                    value = parse_number(match.group(1))
+                    if value and 0 < value < 10000:
+                        return int(value)
         return None
