@@ -22,10 +22,9 @@ class SettingsFlow:
 
     def profile(self, merchant_id: MerchantKey, language_code: str | None = None) -> Profile:
         profile = self.store.load_profile(merchant_id)
-        if profile is None:
-            profile = Profile(merchant_id=merchant_id, locale=locale_for_language_code(language_code))
-            self.store.save_profile(profile)
-        elif not profile.locale_chosen and language_code and locale_for_language_code(language_code) != profile.locale:
+        if profile is None:     # saved once something differs from what the language code gives
+            return Profile(merchant_id=merchant_id, locale=locale_for_language_code(language_code))
+        if not profile.locale_chosen and language_code and locale_for_language_code(language_code) != profile.locale:
             profile.locale = locale_for_language_code(language_code)
             self.store.save_profile(profile)
         return profile
