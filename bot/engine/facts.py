@@ -397,23 +397,36 @@ def _literal_prefix(pattern: str) -> str:
     return pattern[:end]
 
 
-def _patterns(raw: list | None) -> re.Pattern[str] | None:
+def _patterns(raw: list | None, found_only: bool = False) -> re.Pattern[str] | None:
     """One alternation of cues. When every cue's first characters are plain to see, a lookahead on
     them goes first: a position no cue can start at is passed over at once instead of trying each of
-    dozens of cues there (the same matches; the big fault alternations ran several times faster)."""
+    dozens of cues there (the same matches; the big fault alternations ran several times faster).
+    `found_only`: only whether (and where) it is found matters (_found_only)."""
     items = [str(p) for p in raw or ()]
     if not items:
         return None
     firsts = [_first_chars(p) for p in items]
-    return re.compile(_ahead(frozenset().union(*firsts) if all(firsts) else frozenset())
-                      + "(?:" + "|".join(f"(?:{_ascii_guard(p)})" for p in items) + ")")
+    body = "(?:" + "|".join(f"(?:{_ascii_guard(p)})" for p in items) + ")"
+    return _compile_led(frozenset().union(*firsts) if all(firsts) else frozenset(), body, found_only)
 
 
-def _led(pattern: str) -> re.Pattern[str]:
+def _led(pattern: str, found_only: bool = False) -> re.Pattern[str]:
     """`pattern`, led by a lookahead on its first characters (as in _patterns) when they are plain and
     a lookbehind hides them from the regex engine's own scan (_starts_behind)."""
-    ahead = _ahead(_first_chars(pattern)) if _starts_behind(pattern) else ""
-    return re.compile(f"{ahead}(?:{pattern})" if ahead else pattern)
+    return _compile_led(_first_chars(pattern) if _starts_behind(pattern) else frozenset(), f"(?:{pattern})", found_only)
+
+
+def _compile_led(firsts: frozenset[str], body: str, found_only: bool) -> re.Pattern[str]:
+    """`body` led by _ahead(firsts). `found_only`: for a caller that reads only whether it is found,
+    where, and its numbered groups — not group(0) nor the end, and not with finditer: the match is then
+    the first character alone, the body looked for from there in a lookbehind. A pattern that starts
+    with a character class is searched by the regex engine's own fast scan for that class; the
+    lookahead form enters the engine at every position."""
+    if len(firsts) < 2:
+        return re.compile(body)
+    if found_only:
+        return re.compile(f"[{''.join(re.escape(ch) for ch in sorted(firsts))}](?<=(?={body})(?s:.))")
+    return re.compile(_ahead(firsts) + body)
 
 
 def _starts_behind(pattern: str) -> bool:
@@ -460,7 +473,7 @@ class FactExtractor:
         # the two-character runs any of the four lexicons picks aliases by
         self._lexicon_pairs = frozenset().union(*(lexicon.by_pair for lexicon in
                                                   (self.items, self.accessories, self.conditions, self.received_instead)))
-        self._fault = [(kind, _patterns(raw["fault"][kind])) for kind in FAULTS]
+        self._fault = [(kind, _patterns(raw["fault"][kind], found_only=True)) for kind in FAULTS]
         self._goods = [(kind, _patterns(raw["goods"][kind])) for kind in GOODS]
         self._evidence = [(kind, _patterns(raw["evidence"][kind])) for kind in EVIDENCE]
         self._negations = tuple(str(n) for n in raw["negations"])
@@ -469,14 +482,14 @@ class FactExtractor:
         self._not_ours = re.compile(raw["not_ours"])
         stall = raw["stall"]
         self._stall_days = [_led(_ascii_guard(p)) for p in stall["days"]]
-        self._stall_long = _patterns(stall["long"])
+        self._stall_long = _patterns(stall["long"], found_only=True)
         self.long_after_days = int(stall["long_after_days"])
-        self._time_frame = [_led(p) for p in raw["time_frame"]]
+        self._time_frame = [_led(p, found_only=True) for p in raw["time_frame"]]
         self.usage_conditions = frozenset(raw["usage_conditions"])
-        self._carrier_said = _patterns(raw["carrier_said"])
-        self._asked_for = [(remedy, _patterns(cues)) for remedy, cues in raw["asked_for"].items()]
-        self._counted = _led(_COUNTED)
-        self._arrived = _led(_ARRIVED)
+        self._carrier_said = _patterns(raw["carrier_said"], found_only=True)
+        self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
+        self._counted = _led(_COUNTED, found_only=True)
+        self._arrived = _led(_ARRIVED, found_only=True)
         self._pickup = _led("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
         self.pickup_en = str(raw["pickup"]["en"])
         self._gift_cue = re.compile(r"(赠品|赠送的|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
