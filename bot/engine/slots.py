@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from bot.engine.catalogue import Catalogue
-from bot.engine.normalise import clean, to_simplified
+from bot.engine.normalise import clean_and_normalise, to_simplified
 from bot.engine.numerals import NUMERAL_CHARS, parse_number
 
 # Digits are ASCII 0-9 throughout (after NFKC, full-width digits are too): \d would also take
@@ -149,9 +149,8 @@ class SlotExtractor:
 
     def extract_details(self, description: str) -> tuple[dict[str, object], str | None]:
         """The slots, and whether the amount is a refund or a deduction from it (None: no amount)."""
-        text = clean(description)
+        text, simplified = clean_and_normalise(description)
         slots: dict[str, object] = {}
-        simplified = to_simplified(text.lower())
         tracking, order_id = self._codes(text)
         if tracking:
             slots["tracking_number"] = tracking
