@@ -450,6 +450,15 @@ def _ahead(firsts: frozenset[str]) -> str:
     return f"(?=[{''.join(re.escape(ch) for ch in sorted(firsts))}])" if len(firsts) > 1 else ""
 
 
+def _any_of(patterns: list[re.Pattern[str] | None], cues: list) -> re.Pattern[str]:
+    """A pattern found where any of `patterns` (made of `cues`) is: each tried as searched alone (led
+    by its own first characters), the whole led by all the cues' first characters (_compile_led). One
+    scan where most texts have none of them. Only whether it is found is meant."""
+    firsts = [_first_chars(str(cue)) for cue in cues]
+    body = "|".join(f"(?:{p.pattern})" for p in patterns if p is not None) or "(?!)"
+    return _compile_led(frozenset().union(*firsts) if all(firsts) else frozenset(), f"(?:{body})", found_only=True)
+
+
 def _number(token: str) -> int | None:
     token = token.strip().lower()
     if token in ENGLISH_NUMBERS:
@@ -492,6 +501,11 @@ class FactExtractor:
         self._arrived = _led(_ARRIVED, found_only=True)
         self._pickup = _led("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
         self.pickup_en = str(raw["pickup"]["en"])
+        # Whether a text has any evidence, remedy asked for or count of stalled days, in one scan each:
+        # few have any
+        self._evidence_in = _any_of([p for _k, p in self._evidence], [c for k in EVIDENCE for c in raw["evidence"][k]])
+        self._asked_in = _any_of([p for _r, p in self._asked_for], [c for cues in raw["asked_for"].values() for c in cues])
+        self._stall_in = _any_of(self._stall_days, [_ascii_guard(p) for p in stall["days"]])
         self._gift_cue = re.compile(r"(赠品|赠送的|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
 
     def extract(self, description: str) -> Facts:
@@ -520,7 +534,7 @@ class FactExtractor:
         unit_said = (counted_count or count)
         time_frame = next((m.group(1) for p in self._time_frame for m in [p.search(text)] if m), None)
         pickup = self._pickup.search(text)
-        stall_days = self._stall(text)
+        stall_days = self._stall(text) if self._stall_in.search(text) else None
         # a count of days decides ("5天了一直没更新" is five days); words like 很久 only when none is given
         stall_long = (stall_days >= self.long_after_days) if stall_days is not None else \
             bool(self._stall_long and self._stall_long.search(text))
@@ -530,7 +544,8 @@ class FactExtractor:
             goods = "inspected"         # "退回来吊牌被剪了": what is wrong with it was seen, so it is back
         if goods is None and pickup:
             goods = "delivered"
-        evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True))
+        evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True)) \
+            if self._evidence_in.search(text) else ()
         fault = self._first(self._fault, text)
         return Facts(
             item=items[0][1] if items else None,
@@ -539,7 +554,7 @@ class FactExtractor:
             unit_word=unit_said.group(1).rstrip()[-1] if unit_said else (counted_unit.group(1) if counted_unit else None),
             accessories=several if len(several) > 1 else (),
             counted_word=counted[2] if counted and not count else None,
-            asked_for=self._first(self._asked_for, text),
+            asked_for=self._first(self._asked_for, text) if self._asked_in.search(text) else None,
             accessory_word=accessory_word,
             time_frame=time_frame,
             pickup=pickup.group() if pickup else None,
