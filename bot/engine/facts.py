@@ -358,8 +358,10 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
             firsts = frozenset(alias[:1]) if literal else _first_chars(alias)
             # what every match starts with: the alias itself when plain text
             prefix = alias if literals[-1] else _literal_prefix(alias)
-            if len(prefix) >= 2:
-                by_pair.setdefault(prefix[:2], []).append(len(patterns) - 1)
+            starts = {prefix[:2]} if len(prefix) >= 2 else () if literal else _leading_pairs(alias)
+            if starts:
+                for pair in sorted(starts):
+                    by_pair.setdefault(pair, []).append(len(patterns) - 1)
             elif firsts:
                 for first in sorted(firsts):
                     by_first.setdefault(first, []).append(len(patterns) - 1)
@@ -383,6 +385,29 @@ def _plain_text(body: str, alias: str) -> tuple[str, bool, bool] | None:
     if words == re.escape(alias) or (words == alias and not any(ch in _SYNTAX for ch in alias)):
         return alias, guard_before, guard_after
     return None
+
+
+def _leading_pairs(pattern: str) -> frozenset[str]:
+    """The two characters a match of `pattern` starts with, one of a few choices, when plain to see:
+    each top-level alternative has a literal prefix (_literal_prefix) of two, or is a group, not
+    optional nor repeated, whose own alternatives do. "(外箱|箱子|纸箱).{0,4}破" → {外箱, 箱子, 纸箱};
+    "(won.t|does not) charge" → {wo, do}. Empty if not."""
+    out: set[str] = set()
+    for alternative in _split_top(pattern) or ():
+        prefix = _literal_prefix(alternative)
+        if len(prefix) >= 2:
+            out.add(prefix[:2])
+            continue
+        if not alternative.startswith("(") or (alternative.startswith("(?") and not alternative.startswith("(?:")):
+            return frozenset()
+        close = _group_end(alternative)
+        if close is None or alternative[close + 1 : close + 2] in ("?", "*", "{", "+"):
+            return frozenset()
+        inner = _leading_pairs(alternative[3 if alternative.startswith("(?:") else 1 : close])
+        if not inner:
+            return frozenset()
+        out |= inner
+    return frozenset(out)
 
 
 def _literal_prefix(pattern: str) -> str:
