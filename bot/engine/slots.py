@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.engine.catalogue import Catalogue
 from bot.engine.normalise import clean_and_normalise, to_simplified
 from bot.engine.numerals import NUMERAL_CHARS, parse_number
+from bot.engine.pattern_starts import any_of
 
 # Digits are ASCII 0-9 throughout (after NFKC, full-width digits are too): \d would also take
 # Arabic-Indic and other digits that float() reads but no tracking number or amount uses.
@@ -62,6 +63,7 @@ _MISSING_EN = [
 # The word each English pattern above cannot match without (as re.I reads it): one scan for them
 # spares the patterns whose word is absent. (_APPLIED_VS_RECEIVED_EN: "only" or "just"; then
 # "missing", "short".) No two of the words overlap, so the scan finds every one there is.
+_ANY_QUANTITY_CN = any_of([_APPLIED_VS_RECEIVED, *_MISSING_CN])
 _EN_QUANTITY_WORDS = re.compile(r"(only|just)|(missing)|(short)", re.I)
 _MISSING_EN_BY_WORD = ((2, _MISSING_EN[:3]), (3, _MISSING_EN[3:]))
 
@@ -76,6 +78,7 @@ _AMOUNTS = [
     # a bare figure right after a refund verb: "想部分退款退200", "退款改成66" (not "退4件", "退了3天")
     re.compile(r"(?:只退|退款?(?:改成|改为|改到)?|(?<!名)改成|改为)\s*([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只台套盒箱瓶支张天号月日次])", re.I),
 ]
+_ANY_AMOUNT = any_of(_AMOUNTS, re.I)       # all are re.I
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
 _DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*(?:人民币|rmb|cny|¥|￥)?\s*$", re.I)
@@ -219,6 +222,8 @@ class SlotExtractor:
 
     @staticmethod
     def _amount(text: str) -> tuple[float | None, str | None]:
+        if not _ANY_AMOUNT.search(text):
+            return None, None
         found: list[tuple[int, float]] = []
         for pattern in _AMOUNTS:
             for match in pattern.finditer(text):
@@ -240,17 +245,18 @@ class SlotExtractor:
 
     @staticmethod
     def _quantity(text: str) -> int | None:
-        match = _APPLIED_VS_RECEIVED.search(text)
-        if match:
-            applied, received = parse_number(match.group(1)), parse_number(match.group(2))
-            if applied is not None and received is not None and applied > received:
-                return int(applied - received)
-        for pattern in _MISSING_CN:
-            match = pattern.search(text)
+        if _ANY_QUANTITY_CN.search(text):
+            match = _APPLIED_VS_RECEIVED.search(text)
             if match:
-                value = parse_number(match.group(1))
-                if value and 0 < value < 10000:
-                    return int(value)
+                applied, received = parse_number(match.group(1)), parse_number(match.group(2))
+                if applied is not None and received is not None and applied > received:
+                    return int(applied - received)
+            for pattern in _MISSING_CN:
+                match = pattern.search(text)
+                if match:
+                    value = parse_number(match.group(1))
+                    if value and 0 < value < 10000:
+                        return int(value)
         words = {m.lastindex for m in _EN_QUANTITY_WORDS.finditer(text)}
         match = _APPLIED_VS_RECEIVED_EN.search(text) if 1 in words else None
         if match:
