@@ -101,6 +101,7 @@ class _Reading:
 
 
 _CODE = re.compile(r"[a-z]*\d[a-z0-9]*")
+_DIGIT = re.compile(r"\d")     # what a _CODE needs: most texts have none (a fast scan; the sub tries every position)
 # What n-grams are cut from: latin words, and runs of the other word characters (Chinese).
 # Punctuation, spaces and "_" separate them; after _CODE, the only digits left are its "0"s, which
 # are dropped. (The apostrophe is a separator too, so "didn't" is "didn" and "t".)
@@ -145,7 +146,7 @@ def _features_and_long(normalised: str) -> tuple[list[str], list[str]]:
     out: list[str] = []
     long: list[str] = []
     add = operator.add
-    text = _CODE.sub(" 0 ", normalised)
+    text = _CODE.sub(" 0 ", normalised) if _DIGIT.search(normalised) else normalised
     for run in _HAN_RUN.findall(text):
         out.extend(run)                                            # 1-grams: the characters
         if len(run) > 1:

@@ -141,6 +141,7 @@ class SlotExtractor:
             if all(alias for alias, _ in aliases) else ""
         self._alias_re = re.compile(f"{ahead}(?:{'|'.join(parts)})") if parts else None
         self._alias_to_id = dict(aliases)
+        self._alias_found = any_of([self._alias_re]) if self._alias_re else None    # most texts name no carrier
         # "韵达4312345678901": a number right after a carrier's name is that carrier's waybill
         self._carrier_label = re.compile(rf"(?:{'|'.join(parts)})\s*(?:快递|速递|物流)?\s*(?:单号|运单号?)?\s*[:：]?\s*$") if parts else None
 
@@ -207,7 +208,7 @@ class SlotExtractor:
 
     def _carrier(self, simplified: str, tracking: str | None) -> str | None:
         named: list[str] = []
-        if self._alias_re:
+        if self._alias_re and self._alias_found.search(simplified):
             for match in self._alias_re.finditer(simplified):
                 cid = self._alias_to_id[match.group()]
                 if cid not in named:
