@@ -20,7 +20,7 @@ import yaml
 
 from bot.engine.normalise import normalise
 from bot.engine.numerals import ENGLISH_NUMBERS, parse_number
-from bot.engine.pattern_starts import SYNTAX, any_of, compile_led, first_chars, group_end, split_top
+from bot.engine.pattern_starts import SYNTAX, any_of, compile_led, first_chars, group_end, split_top, without_groups
 from bot.engine.slots import MEASURE_WORDS
 from bot.resources import data_dir
 
@@ -191,7 +191,7 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
                 body = rf"(?<![a-z]){body}(?![a-z])" if alias.isascii() else body
             else:
                 body = _ascii_guard(alias)
-            patterns.append((re.compile(body), term))
+            patterns.append((re.compile(without_groups(body)), term))     # find_all reads no group
             literals.append(_plain_text(body, alias))
             firsts = frozenset(alias[:1]) if literal else first_chars(alias)
             # what every match starts with: the alias itself when plain text
@@ -264,12 +264,13 @@ def _patterns(raw: list | None, found_only: bool = False) -> re.Pattern[str] | N
     """One alternation of cues. When every cue's first characters are plain to see, a lookahead on
     them goes first: a position no cue can start at is passed over at once instead of trying each of
     dozens of cues there (the same matches; the big fault alternations ran several times faster).
-    `found_only`: only whether (and where) it is found matters (_found_only)."""
+    `found_only`: only whether (and where) it is found matters (compile_led). No caller reads a group:
+    none is kept (without_groups)."""
     items = [str(p) for p in raw or ()]
     if not items:
         return None
     firsts = [first_chars(p) for p in items]
-    body = "(?:" + "|".join(f"(?:{_ascii_guard(p)})" for p in items) + ")"
+    body = "(?:" + "|".join(f"(?:{without_groups(_ascii_guard(p))})" for p in items) + ")"
     return compile_led(frozenset().union(*firsts) if all(firsts) else frozenset(), body, found_only)
 
 
