@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import operator
-from operator import itemgetter
 import random
 import re
 from array import array
@@ -394,7 +393,7 @@ class ScenarioClassifier:
         exp = {sid: math.exp(s - top) for sid, s in scores.items()}
         total = sum(exp.values())
         # highest first; equal ones in rank order, as the labels (and so `exp`) are: the sort is stable
-        probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=itemgetter(1), reverse=True))
+        probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=operator.itemgetter(1), reverse=True))
         return _Reading(probs, known_share, long_share, len(feats), points, bayes_best == linear_best, bayes_best)
 
     def calibrated(self, reading: _Reading) -> float:

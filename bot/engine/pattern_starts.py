@@ -16,7 +16,8 @@ def first_chars(pattern: str) -> frozenset[str]:
     (non-capturing) group whose own alternatives do — after a \\b or a lookbehind, which match no
     character; one made optional adds the characters of what follows it. "(没有|没)吊牌" → {没};
     "吊牌.{0,3}(没了|摘)" → {吊}; "(box|packaging) (was )?wet" → {b, p}; "(一张)?照片" → {一, 照};
-    "(?<![0-9])[0-9]+天" → {0…9}. Anything else ("\\d", "[^…]", ".", lookaheads) → empty."""
+    "(?<![0-9])[0-9]+天" → {0…9}; "(?=[ab])…" (a lookahead on a plain class) → {a, b}. Anything else
+    ("\\d", "[^…]", ".", other lookaheads) → empty."""
     alternatives = split_top(pattern)
     if alternatives is None:
         return frozenset()

@@ -60,10 +60,11 @@ _MISSING_EN = [
     re.compile(rf"\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?)\s+short\b", re.I),
     re.compile(rf"\b{_EN_NUM}\s+(?:[a-z]+\s+){{0,2}}short\b", re.I),          # "came back one mug short"
 ]
+# Whether any Chinese count of missing items is there, in one scan: most texts have none.
+_ANY_QUANTITY_CN = any_of([_APPLIED_VS_RECEIVED, *_MISSING_CN])
 # The word each English pattern above cannot match without (as re.I reads it): one scan for them
 # spares the patterns whose word is absent. (_APPLIED_VS_RECEIVED_EN: "only" or "just"; then
 # "missing", "short".) No two of the words overlap, so the scan finds every one there is.
-_ANY_QUANTITY_CN = any_of([_APPLIED_VS_RECEIVED, *_MISSING_CN])
 _EN_QUANTITY_WORDS = re.compile(r"(only|just)|(missing)|(short)", re.I)
 _MISSING_EN_BY_WORD = ((2, _MISSING_EN[:3]), (3, _MISSING_EN[3:]))
 
@@ -78,7 +79,7 @@ _AMOUNTS = [
     # a bare figure right after a refund verb: "想部分退款退200", "退款改成66" (not "退4件", "退了3天")
     re.compile(r"(?:只退|退款?(?:改成|改为|改到)?|(?<!名)改成|改为)\s*([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只台套盒箱瓶支张天号月日次])", re.I),
 ]
-_ANY_AMOUNT = any_of(_AMOUNTS, re.I)       # all are re.I
+_ANY_AMOUNT = any_of(_AMOUNTS, re.I)       # whether any is there, in one scan (all of them are re.I)
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
 _DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*(?:人民币|rmb|cny|¥|￥)?\s*$", re.I)
