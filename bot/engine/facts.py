@@ -191,8 +191,9 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
                 body = rf"(?<![a-z]){body}(?![a-z])" if alias.isascii() else body
             else:
                 body = _ascii_guard(alias)
-            patterns.append((re.compile(without_groups(body)), term))     # find_all reads no group
             literals.append(_plain_text(body, alias))
+            searched = body if literal or literals[-1] else _letter_first(alias)
+            patterns.append((re.compile(without_groups(searched)), term))     # find_all reads no group
             firsts = frozenset(alias[:1]) if literal else first_chars(alias)
             # what every match starts with: the alias itself when plain text
             prefix = alias if literals[-1] else _literal_prefix(alias)
@@ -297,6 +298,16 @@ def _starts_behind(pattern: str) -> bool:
     return False
 
 
+
+
+def _letter_first(alias: str) -> str:
+    """_ascii_guard(alias), the guard written after the first letter ("r(?<![a-z]r)eeks?"): the same
+    matches, but the pattern starts with its letter, which the regex engine scans for, not with a
+    lookbehind, which it tries at every position."""
+    first = alias[:1]
+    if not (first.isascii() and first.isalpha()) or alias[1:2] in ("?", "*", "+", "{"):
+        return _ascii_guard(alias)
+    return f"{first}(?<![a-z]{first}){alias[1:]}"
 
 
 def _number(token: str) -> int | None:
