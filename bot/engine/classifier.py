@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from bot.engine.catalogue import SCENARIO_IDS, UNKNOWN, Catalogue
 from bot.engine.normalise import normalise
+from bot.engine.pattern_starts import any_of
 
 # Classification looks at the start of a description; a case is told in a few sentences.
 MAX_CLASSIFIED_CHARS = 1000
@@ -71,7 +72,7 @@ class Prediction:
     also: tuple[str, ...] = ()                    # further problems the description states
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)     # not frozen: made on every prediction, and a frozen one's __init__ is slower
 class _Reading:
     """What predict() works from, before calibration (benchmarks/tune_classifier.py fits on it)."""
     probs: tuple[tuple[str, float], ...]          # best first
@@ -99,6 +100,7 @@ class _Reading:
 
 
 _CODE = re.compile(r"[a-z]*\d[a-z0-9]*")
+_DIGIT = re.compile(r"\d")     # what a _CODE needs: most texts have none (a fast scan; the sub tries every position)
 # What n-grams are cut from: latin words, and runs of the other word characters (Chinese).
 # Punctuation, spaces and "_" separate them; after _CODE, the only digits left are its "0"s, which
 # are dropped. (The apostrophe is a separator too, so "didn't" is "didn" and "t".)
@@ -118,6 +120,9 @@ _EXCLUSIVE = frozenset(frozenset(p) for p in [
 _COMING_BACK = re.compile(r"退|寄回|寄返|返还|售后|\b(?:return|returned|returns|returning|refund|rts)\b|sent (?:it )?back|send (?:it )?back|came back|coming back|mailed (?:it )?back")
 # ("I shipped it" is left out: in a pasted buyer message the "I" is the buyer sending the return.)
 _GOING_OUT = re.compile(r"发货|发出去的|发出的货|发给(?:客人|买家|客户|顾客|用户)|寄给(?:客人|买家|客户|顾客|用户)|给(?:客人|买家|客户|顾客)(?:发|寄)|出货|\bshipped (?:to (?:the |a |my )?(?:buyer|customer)|an order)\b|\boutbound\b|\boutgoing\b")
+# Only whether they are found is read: led by their first characters (pattern_starts), the regex
+# engine's fast scan passes over the other positions.
+_COMING_BACK_FOUND, _GOING_OUT_FOUND = any_of([_COMING_BACK]), any_of([_GOING_OUT])
 
 
 # Words of asking ("怎么", "吗", "how", "what", "can"): they tell the form of a message, not the
@@ -140,7 +145,7 @@ def _features_and_long(normalised: str) -> tuple[list[str], list[str]]:
     out: list[str] = []
     long: list[str] = []
     add = operator.add
-    text = _CODE.sub(" 0 ", normalised)
+    text = _CODE.sub(" 0 ", normalised) if _DIGIT.search(normalised) else normalised
     for run in _HAN_RUN.findall(text):
         out.extend(run)                                            # 1-grams: the characters
         if len(run) > 1:
@@ -159,9 +164,9 @@ def _features_and_long(normalised: str) -> tuple[list[str], list[str]]:
         word_pairs = [f"b:{a}_{b}" for a, b in zip(content, content[1:])]
         out.extend(word_pairs)
         long.extend(word_pairs)
-    if _COMING_BACK.search(normalised):
+    if _COMING_BACK_FOUND.search(normalised):
         out.append("d:back")
-    elif _GOING_OUT.search(normalised):
+    elif _GOING_OUT_FOUND.search(normalised):
         out.append("d:out")
     return out, long
 
@@ -240,7 +245,8 @@ class ScenarioClassifier:
                               if "k:" + kw in linear_rows}
         del self._bayes_rows, self._weights     # all in the rows now: nothing else reads them (~8 MB)
         self._long_vocabulary = frozenset(f for f in self._vocabulary if _is_long(f))
-        self._rank = {sid: SCENARIO_IDS.index(sid) for sid in self._labels}
+        width = 2 * len(self._labels)
+        self._columns = [slice(j, None, width) for j in range(width)]     # of the rows laid end to end
 
     # ---- training ----------------------------------------------------------
     def _train_bayes(self, data: list[tuple[list[str], list[str], str]]) -> None:
@@ -344,7 +350,10 @@ class ScenarioClassifier:
                     rows.append(keyword_rows[keyword])
         n_labels = len(labels)
         if rows:
-            totals = list(map(sum, zip(*rows)))
+            # The rows end to end, each column read with a stride: the same numbers summed in the same
+            # order as zip(*rows) gives them, without a tuple of new floats per column.
+            flat = memoryview(b"".join(rows)).cast("d")
+            totals = list(map(sum, map(flat.__getitem__, self._columns)))
             linear = totals[n_labels:]
         else:
             totals = linear = [0.0] * (2 * n_labels)
@@ -383,8 +392,8 @@ class ScenarioClassifier:
         top = max(scores.values())
         exp = {sid: math.exp(s - top) for sid, s in scores.items()}
         total = sum(exp.values())
-        rank = self._rank
-        probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=lambda p: (-p[1], rank[p[0]])))
+        # highest first; equal ones in rank order, as the labels (and so `exp`) are: the sort is stable
+        probs = tuple(sorted(((sid, e / total) for sid, e in exp.items()), key=operator.itemgetter(1), reverse=True))
         return _Reading(probs, known_share, long_share, len(feats), points, bayes_best == linear_best, bayes_best)
 
     def calibrated(self, reading: _Reading) -> float:

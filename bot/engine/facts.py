@@ -20,6 +20,7 @@ import yaml
 
 from bot.engine.normalise import normalise
 from bot.engine.numerals import ENGLISH_NUMBERS, parse_number
+from bot.engine.pattern_starts import SYNTAX, any_of, compile_led, first_chars, group_end, split_top, without_groups
 from bot.engine.slots import MEASURE_WORDS
 from bot.resources import data_dir
 
@@ -172,169 +173,6 @@ def _ascii_guard(pattern: str) -> str:
     return rf"(?<![a-z]){pattern}" if pattern[:1].isascii() and pattern[:1].isalpha() else pattern
 
 
-_SYNTAX = "\\.^$*+?{}[]()|"
-_OPTIONAL = ("?", "*", "{")
-
-
-def _first_chars(pattern: str) -> frozenset[str]:
-    """The characters a match of `pattern` can start with, when that is plain to see (empty if not):
-    each top-level alternative starts with a literal character, a plain character class or a
-    (non-capturing) group whose own alternatives do — after a \\b or a lookbehind, which match no
-    character; one made optional adds the characters of what follows it. "(没有|没)吊牌" → {没};
-    "吊牌.{0,3}(没了|摘)" → {吊}; "(box|packaging) (was )?wet" → {b, p}; "(一张)?照片" → {一, 照};
-    "(?<![0-9])[0-9]+天" → {0…9}. Anything else ("\\d", "[^…]", ".", lookaheads) → empty."""
-    alternatives = _split_top(pattern)
-    if alternatives is None:
-        return frozenset()
-    out: set[str] = set()
-    for alternative in alternatives:
-        first = _alternative_first(alternative)
-        if not first:
-            return frozenset()
-        out |= first
-    return frozenset(out)
-
-
-def _split_top(pattern: str) -> list[str] | None:
-    """`pattern` cut at its top-level |, or None when its brackets do not read plainly."""
-    parts, depth, start = [], 0, 0
-    try:
-        for i, ch in _syntax(pattern):
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth < 0:
-                    return None
-            elif ch == "|" and depth == 0:
-                parts.append(pattern[start:i])
-                start = i + 1
-    except ValueError:
-        return None
-    if depth != 0:
-        return None
-    parts.append(pattern[start:])
-    return parts
-
-
-def _syntax(pattern: str):
-    """(position, character) of each character of `pattern` outside escapes and character classes;
-    ValueError when a class does not close."""
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            end = _class_end(pattern, i)
-            if end < 0:
-                raise ValueError("unclosed character class")
-            i = end + 1
-            continue
-        yield i, ch
-        i += 1
-
-
-def _class_end(pattern: str, i: int) -> int:
-    """Where the character class opened at `i` closes (-1 if it does not)."""
-    j = i + 1
-    if pattern[j:j + 1] == "^":
-        j += 1
-    if pattern[j:j + 1] == "]":
-        j += 1
-    while j < len(pattern):
-        if pattern[j] == "\\":
-            j += 2
-            continue
-        if pattern[j] == "]":
-            return j
-        j += 1
-    return -1
-
-
-def _alternative_first(alternative: str) -> frozenset[str]:
-    if not alternative:
-        return frozenset()
-    if alternative.startswith("\\b"):
-        return _alternative_first(alternative[2:])          # a word boundary matches no character
-    if alternative[0] == "(":
-        close = _group_end(alternative)
-        if close is None:
-            return frozenset()
-        inner = alternative[1:close]
-        if inner.startswith(("?<!", "?<=")):
-            return _alternative_first(alternative[close + 1:])  # a lookbehind matches no character
-        if inner.startswith("?:"):
-            inner = inner[2:]
-        elif inner.startswith("?"):
-            return frozenset()                  # lookaheads, named groups, flags
-        first, end = _first_chars(inner), close + 1
-    elif alternative[0] == "[":
-        end = _class_end(alternative, 0) + 1
-        first = _class_chars(alternative[:end]) if end else frozenset()
-    elif alternative[0] in _SYNTAX:
-        return frozenset()
-    else:
-        first, end = frozenset(alternative[0]), 1
-    if not first or alternative[end:end + 1] not in _OPTIONAL or alternative[end:end + 1] == "":
-        return first
-    # (…)? (…)* (…){0,n}: it may match nothing, and the match start with what follows
-    rest = _after_quantifier(alternative, end)
-    following = _alternative_first(rest) if rest is not None else frozenset()
-    return first | following if following else frozenset()
-
-
-def _group_end(alternative: str) -> int | None:
-    """Where the group opened at the start of `alternative` closes."""
-    depth = 0
-    try:
-        for i, ch in _syntax(alternative):
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    return i
-    except ValueError:
-        return None
-    return None
-
-
-def _after_quantifier(alternative: str, i: int) -> str | None:
-    """What follows the quantifier at `i` ("?", "*" or "{m,n}", perhaps lazy or possessive)."""
-    if alternative[i] == "{":
-        close = alternative.find("}", i)
-        if close < 0:
-            return None
-        i = close
-    i += 1
-    if alternative[i:i + 1] in ("?", "+"):
-        i += 1
-    return alternative[i:]
-
-
-def _class_chars(cls: str) -> frozenset[str]:
-    """The characters of a plain character class ("[0-9]", "[本件个]"); empty for anything else
-    (negated, escapes, nested or set operations, long ranges)."""
-    body = cls[1:-1]
-    if not body or body[0] == "^" or any(mark in body for mark in ("\\", "[", "&&", "--", "~~", "||")):
-        return frozenset()
-    out: set[str] = set()
-    i = 0
-    while i < len(body):
-        if i + 2 < len(body) and body[i + 1] == "-":
-            low, high = ord(body[i]), ord(body[i + 2])
-            if high < low or high - low > 100:
-                return frozenset()
-            out.update(map(chr, range(low, high + 1)))
-            i += 3
-        else:
-            out.add(body[i])
-            i += 1
-    return frozenset(out)
-
-
 def _lexicon(raw: dict, literal: bool) -> _Lexicon:
     terms: dict[str, Term] = {}
     patterns: list[tuple[re.Pattern[str], str | None]] = []
@@ -353,13 +191,16 @@ def _lexicon(raw: dict, literal: bool) -> _Lexicon:
                 body = rf"(?<![a-z]){body}(?![a-z])" if alias.isascii() else body
             else:
                 body = _ascii_guard(alias)
-            patterns.append((re.compile(body), term))
             literals.append(_plain_text(body, alias))
-            firsts = frozenset(alias[:1]) if literal else _first_chars(alias)
+            searched = body if literal or literals[-1] else _letter_first(alias)
+            patterns.append((re.compile(without_groups(searched)), term))     # find_all reads no group
+            firsts = frozenset(alias[:1]) if literal else first_chars(alias)
             # what every match starts with: the alias itself when plain text
             prefix = alias if literals[-1] else _literal_prefix(alias)
-            if len(prefix) >= 2:
-                by_pair.setdefault(prefix[:2], []).append(len(patterns) - 1)
+            starts = {prefix[:2]} if len(prefix) >= 2 else () if literal else _leading_pairs(alias)
+            if starts:
+                for pair in sorted(starts):
+                    by_pair.setdefault(pair, []).append(len(patterns) - 1)
             elif firsts:
                 for first in sorted(firsts):
                     by_first.setdefault(first, []).append(len(patterns) - 1)
@@ -380,61 +221,93 @@ def _plain_text(body: str, alias: str) -> tuple[str, bool, bool] | None:
         return None
     guard_before, guard_after = body.startswith(_WORD_BEFORE), body.endswith(_WORD_AFTER)
     words = body[len(_WORD_BEFORE) if guard_before else 0 : -len(_WORD_AFTER) if guard_after else None]
-    if words == re.escape(alias) or (words == alias and not any(ch in _SYNTAX for ch in alias)):
+    if words == re.escape(alias) or (words == alias and not any(ch in SYNTAX for ch in alias)):
         return alias, guard_before, guard_after
     return None
+
+
+def _leading_pairs(pattern: str) -> frozenset[str]:
+    """The two characters a match of `pattern` starts with, one of a few choices, when plain to see:
+    each top-level alternative has a literal prefix (_literal_prefix) of two, or is a group, not
+    optional nor repeated, whose own alternatives do. "(外箱|箱子|纸箱).{0,4}破" → {外箱, 箱子, 纸箱};
+    "(won.t|does not) charge" → {wo, do}. Empty if not."""
+    out: set[str] = set()
+    for alternative in split_top(pattern) or ():
+        prefix = _literal_prefix(alternative)
+        if len(prefix) >= 2:
+            out.add(prefix[:2])
+            continue
+        if not alternative.startswith("(") or (alternative.startswith("(?") and not alternative.startswith("(?:")):
+            return frozenset()
+        close = group_end(alternative)
+        if close is None or alternative[close + 1 : close + 2] in ("?", "*", "{", "+"):
+            return frozenset()
+        inner = _leading_pairs(alternative[3 if alternative.startswith("(?:") else 1 : close])
+        if not inner:
+            return frozenset()
+        out |= inner
+    return frozenset(out)
 
 
 def _literal_prefix(pattern: str) -> str:
     """The plain text every match of `pattern` starts with ("tags? (were |was )?cut" → "tag"), when
     plain to see; "" if none."""
-    alternatives = _split_top(pattern)
+    alternatives = split_top(pattern)
     if alternatives is None or len(alternatives) != 1:
         return ""
     end = 0
-    while end < len(pattern) and pattern[end] not in _SYNTAX and pattern[end + 1:end + 2] not in ("?", "*", "{", "+"):
+    while end < len(pattern) and pattern[end] not in SYNTAX and pattern[end + 1:end + 2] not in ("?", "*", "{", "+"):
         end += 1
     return pattern[:end]
 
 
-def _patterns(raw: list | None) -> re.Pattern[str] | None:
+def _patterns(raw: list | None, found_only: bool = False) -> re.Pattern[str] | None:
     """One alternation of cues. When every cue's first characters are plain to see, a lookahead on
     them goes first: a position no cue can start at is passed over at once instead of trying each of
-    dozens of cues there (the same matches; the big fault alternations ran several times faster)."""
+    dozens of cues there (the same matches; the big fault alternations ran several times faster).
+    `found_only`: only whether (and where) it is found matters (compile_led). No caller reads a group:
+    none is kept (without_groups)."""
     items = [str(p) for p in raw or ()]
     if not items:
         return None
-    firsts = [_first_chars(p) for p in items]
-    return re.compile(_ahead(frozenset().union(*firsts) if all(firsts) else frozenset())
-                      + "(?:" + "|".join(f"(?:{_ascii_guard(p)})" for p in items) + ")")
+    firsts = [first_chars(p) for p in items]
+    body = "(?:" + "|".join(f"(?:{without_groups(_ascii_guard(p))})" for p in items) + ")"
+    return compile_led(frozenset().union(*firsts) if all(firsts) else frozenset(), body, found_only)
 
 
-def _led(pattern: str) -> re.Pattern[str]:
+def _led(pattern: str, found_only: bool = False) -> re.Pattern[str]:
     """`pattern`, led by a lookahead on its first characters (as in _patterns) when they are plain and
     a lookbehind hides them from the regex engine's own scan (_starts_behind)."""
-    ahead = _ahead(_first_chars(pattern)) if _starts_behind(pattern) else ""
-    return re.compile(f"{ahead}(?:{pattern})" if ahead else pattern)
+    return compile_led(first_chars(pattern) if _starts_behind(pattern) else frozenset(), f"(?:{pattern})", found_only)
+
 
 
 def _starts_behind(pattern: str) -> bool:
     """Whether an alternative of `pattern`, or of a group it starts with, starts with a lookbehind."""
-    for alternative in _split_top(pattern) or ():
+    for alternative in split_top(pattern) or ():
         if alternative.startswith(("(?<!", "(?<=")):
             return True
         if alternative.startswith("(") and not alternative.startswith("(?"):
-            close = _group_end(alternative)
+            close = group_end(alternative)
             if close is not None and _starts_behind(alternative[1:close]):
                 return True
         elif alternative.startswith("(?:"):
-            close = _group_end(alternative)
+            close = group_end(alternative)
             if close is not None and _starts_behind(alternative[3:close]):
                 return True
     return False
 
 
-def _ahead(firsts: frozenset[str]) -> str:
-    # (one first character: the regex engine's own scan for it is faster than the lookahead)
-    return f"(?=[{''.join(re.escape(ch) for ch in sorted(firsts))}])" if len(firsts) > 1 else ""
+
+
+def _letter_first(alias: str) -> str:
+    """_ascii_guard(alias), the guard written after the first letter ("r(?<![a-z]r)eeks?"): the same
+    matches, but the pattern starts with its letter, which the regex engine scans for, not with a
+    lookbehind, which it tries at every position."""
+    first = alias[:1]
+    if not (first.isascii() and first.isalpha()) or alias[1:2] in ("?", "*", "+", "{"):
+        return _ascii_guard(alias)
+    return f"{first}(?<![a-z]{first}){alias[1:]}"
 
 
 def _number(token: str) -> int | None:
@@ -460,7 +333,7 @@ class FactExtractor:
         # the two-character runs any of the four lexicons picks aliases by
         self._lexicon_pairs = frozenset().union(*(lexicon.by_pair for lexicon in
                                                   (self.items, self.accessories, self.conditions, self.received_instead)))
-        self._fault = [(kind, _patterns(raw["fault"][kind])) for kind in FAULTS]
+        self._fault = [(kind, _patterns(raw["fault"][kind], found_only=True)) for kind in FAULTS]
         self._goods = [(kind, _patterns(raw["goods"][kind])) for kind in GOODS]
         self._evidence = [(kind, _patterns(raw["evidence"][kind])) for kind in EVIDENCE]
         self._negations = tuple(str(n) for n in raw["negations"])
@@ -469,16 +342,21 @@ class FactExtractor:
         self._not_ours = re.compile(raw["not_ours"])
         stall = raw["stall"]
         self._stall_days = [_led(_ascii_guard(p)) for p in stall["days"]]
-        self._stall_long = _patterns(stall["long"])
+        self._stall_long = _patterns(stall["long"], found_only=True)
         self.long_after_days = int(stall["long_after_days"])
-        self._time_frame = [_led(p) for p in raw["time_frame"]]
+        self._time_frame = [_led(p, found_only=True) for p in raw["time_frame"]]
         self.usage_conditions = frozenset(raw["usage_conditions"])
-        self._carrier_said = _patterns(raw["carrier_said"])
-        self._asked_for = [(remedy, _patterns(cues)) for remedy, cues in raw["asked_for"].items()]
-        self._counted = _led(_COUNTED)
-        self._arrived = _led(_ARRIVED)
+        self._carrier_said = _patterns(raw["carrier_said"], found_only=True)
+        self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
+        self._counted = _led(_COUNTED, found_only=True)
+        self._arrived = _led(_ARRIVED, found_only=True)
         self._pickup = _led("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
         self.pickup_en = str(raw["pickup"]["en"])
+        # Whether a text has any evidence, remedy asked for or count of stalled days, in one scan each:
+        # few have any
+        self._evidence_in = any_of([p for _k, p in self._evidence if p is not None])
+        self._asked_in = any_of([p for _r, p in self._asked_for if p is not None])
+        self._stall_in = any_of(self._stall_days)
         self._gift_cue = re.compile(r"(赠品|赠送的|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
 
     def extract(self, description: str) -> Facts:
@@ -507,7 +385,7 @@ class FactExtractor:
         unit_said = (counted_count or count)
         time_frame = next((m.group(1) for p in self._time_frame for m in [p.search(text)] if m), None)
         pickup = self._pickup.search(text)
-        stall_days = self._stall(text)
+        stall_days = self._stall(text) if self._stall_in.search(text) else None
         # a count of days decides ("5天了一直没更新" is five days); words like 很久 only when none is given
         stall_long = (stall_days >= self.long_after_days) if stall_days is not None else \
             bool(self._stall_long and self._stall_long.search(text))
@@ -517,7 +395,8 @@ class FactExtractor:
             goods = "inspected"         # "退回来吊牌被剪了": what is wrong with it was seen, so it is back
         if goods is None and pickup:
             goods = "delivered"
-        evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True))
+        evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True)) \
+            if self._evidence_in.search(text) else ()
         fault = self._first(self._fault, text)
         return Facts(
             item=items[0][1] if items else None,
@@ -526,7 +405,7 @@ class FactExtractor:
             unit_word=unit_said.group(1).rstrip()[-1] if unit_said else (counted_unit.group(1) if counted_unit else None),
             accessories=several if len(several) > 1 else (),
             counted_word=counted[2] if counted and not count else None,
-            asked_for=self._first(self._asked_for, text),
+            asked_for=self._first(self._asked_for, text) if self._asked_in.search(text) else None,
             accessory_word=accessory_word,
             time_frame=time_frame,
             pickup=pickup.group() if pickup else None,

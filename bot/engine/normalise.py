@@ -33,9 +33,14 @@ def to_simplified(text: str) -> str:
     return _to_simplified().convert(text)
 
 
-@lru_cache(maxsize=1)
 def normalise(text: str) -> str:
-    """The form the classifier and keyword rules see: cleaned, lower-case, Simplified. (The last
-    result is kept: Engine.analyse has the fact extractor and then the classifier read each
-    description.)"""
-    return to_simplified(clean(text).lower())
+    """The form the classifier and keyword rules see: cleaned, lower-case, Simplified."""
+    return clean_and_normalise(text)[1]
+
+
+@lru_cache(maxsize=1)
+def clean_and_normalise(text: str) -> tuple[str, str]:
+    """clean(text) and normalise(text). (The last result is kept: Engine.analyse has the slot
+    extractor, the fact extractor and then the classifier read each description.)"""
+    cleaned = clean(text)
+    return cleaned, to_simplified(cleaned.lower())

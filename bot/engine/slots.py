@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass
 
 from bot.engine.catalogue import Catalogue
-from bot.engine.normalise import clean, to_simplified
+from bot.engine.normalise import clean_and_normalise, to_simplified
 from bot.engine.numerals import NUMERAL_CHARS, parse_number
+from bot.engine.pattern_starts import any_of
 
 # Digits are ASCII 0-9 throughout (after NFKC, full-width digits are too): \d would also take
 # Arabic-Indic and other digits that float() reads but no tracking number or amount uses.
@@ -59,6 +60,8 @@ _MISSING_EN = [
     re.compile(rf"\b{_EN_NUM}\s+(?:items?|pieces?|pairs?|units?)\s+short\b", re.I),
     re.compile(rf"\b{_EN_NUM}\s+(?:[a-z]+\s+){{0,2}}short\b", re.I),          # "came back one mug short"
 ]
+# Whether any Chinese count of missing items is there, in one scan: most texts have none.
+_ANY_QUANTITY_CN = any_of([_APPLIED_VS_RECEIVED, *_MISSING_CN])
 # The word each English pattern above cannot match without (as re.I reads it): one scan for them
 # spares the patterns whose word is absent. (_APPLIED_VS_RECEIVED_EN: "only" or "just"; then
 # "missing", "short".) No two of the words overlap, so the scan finds every one there is.
@@ -76,6 +79,7 @@ _AMOUNTS = [
     # a bare figure right after a refund verb: "想部分退款退200", "退款改成66" (not "退4件", "退了3天")
     re.compile(r"(?:只退|退款?(?:改成|改为|改到)?|(?<!名)改成|改为)\s*([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只台套盒箱瓶支张天号月日次])", re.I),
 ]
+_ANY_AMOUNT = any_of(_AMOUNTS, re.I)       # whether any is there, in one scan (all of them are re.I)
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
 _DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*(?:人民币|rmb|cny|¥|￥)?\s*$", re.I)
@@ -138,6 +142,7 @@ class SlotExtractor:
             if all(alias for alias, _ in aliases) else ""
         self._alias_re = re.compile(f"{ahead}(?:{'|'.join(parts)})") if parts else None
         self._alias_to_id = dict(aliases)
+        self._alias_found = any_of([self._alias_re]) if self._alias_re else None    # most texts name no carrier
         # "韵达4312345678901": a number right after a carrier's name is that carrier's waybill
         self._carrier_label = re.compile(rf"(?:{'|'.join(parts)})\s*(?:快递|速递|物流)?\s*(?:单号|运单号?)?\s*[:：]?\s*$") if parts else None
 
@@ -149,9 +154,8 @@ class SlotExtractor:
 
     def extract_details(self, description: str) -> tuple[dict[str, object], str | None]:
         """The slots, and whether the amount is a refund or a deduction from it (None: no amount)."""
-        text = clean(description)
+        text, simplified = clean_and_normalise(description)
         slots: dict[str, object] = {}
-        simplified = to_simplified(text.lower())
         tracking, order_id = self._codes(text)
         if tracking:
             slots["tracking_number"] = tracking
@@ -205,7 +209,7 @@ class SlotExtractor:
 
     def _carrier(self, simplified: str, tracking: str | None) -> str | None:
         named: list[str] = []
-        if self._alias_re:
+        if self._alias_re and self._alias_found.search(simplified):
             for match in self._alias_re.finditer(simplified):
                 cid = self._alias_to_id[match.group()]
                 if cid not in named:
@@ -220,6 +224,8 @@ class SlotExtractor:
 
     @staticmethod
     def _amount(text: str) -> tuple[float | None, str | None]:
+        if not _ANY_AMOUNT.search(text):
+            return None, None
         found: list[tuple[int, float]] = []
         for pattern in _AMOUNTS:
             for match in pattern.finditer(text):
@@ -241,17 +247,18 @@ class SlotExtractor:
 
     @staticmethod
     def _quantity(text: str) -> int | None:
-        match = _APPLIED_VS_RECEIVED.search(text)
-        if match:
-            applied, received = parse_number(match.group(1)), parse_number(match.group(2))
-            if applied is not None and received is not None and applied > received:
-                return int(applied - received)
-        for pattern in _MISSING_CN:
-            match = pattern.search(text)
+        if _ANY_QUANTITY_CN.search(text):
+            match = _APPLIED_VS_RECEIVED.search(text)
             if match:
-                value = parse_number(match.group(1))
-                if value and 0 < value < 10000:
-                    return int(value)
+                applied, received = parse_number(match.group(1)), parse_number(match.group(2))
+                if applied is not None and received is not None and applied > received:
+                    return int(applied - received)
+            for pattern in _MISSING_CN:
+                match = pattern.search(text)
+                if match:
+                    value = parse_number(match.group(1))
+                    if value and 0 < value < 10000:
+                        return int(value)
         words = {m.lastindex for m in _EN_QUANTITY_WORDS.finditer(text)}
         match = _APPLIED_VS_RECEIVED_EN.search(text) if 1 in words else None
         if match:
