@@ -9,7 +9,11 @@ and the conversation core's parts. The breakdown behind the figures of benchmark
    rendering, sendMessage called, the server's sendMessage handler starting and ending (its HTML and
    markup checks), sendMessage returning, and the update completely handled. Medians per stage
    (so the stages need not add up to the median total exactly).
-2. **The core's parts** — Conversation.message on every description in a warm loop (a new merchant
+2. **The core's parts in the bot** — during those round trips, negobot's core timed per component
+   (classifier, facts, slots, draft, the store's calls and its commit, the rest): medians per
+   update. The bot's network code runs between two descriptions, so the core's code and data are
+   colder in the CPU caches than in a loop, and each part costs more than in 3.
+3. **The core's parts in a warm loop** — Conversation.message on every description in a warm loop (a new merchant
    each, SQLite file as the bot has it), timed per component: classifier, facts, slots, draft
    (Jinja2), the store's calls, rendering to Telegram HTML.
 
@@ -27,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -64,6 +69,54 @@ def _wrap_async(owner, name: str, before: str, after: str) -> None:
     setattr(owner, name, wrapped)
 
 
+_IN_BOT: dict[str, float] = {}                 # this update's core, per component
+_IN_BOT_ROWS: list[dict[str, float]] = []
+_COMPONENTS = ("classifier", "facts", "slots", "draft (Jinja2)", "SQLite store")
+
+
+def _time_into(parts: dict[str, float], name: str, f):
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            parts[name] = parts.get(name, 0.0) + time.perf_counter() - started
+    return timed
+
+
+def _instrument_core_in_bot() -> Callable[[], None]:
+    """Component times of the bot's own core (the default engine and every SqliteStore); returns
+    what takes the timers off again."""
+    engine = default_engine()
+    originals = [(engine.classifier, "predict"), (engine.facts, "extract"), (engine.slots, "extract_details"),
+                 (engine, "draft"), *((SqliteStore, name) for name in ("load_profile", "save_profile", "latest_case",
+                                                                          "new_case_id", "save_case", "unit"))]
+    saved = [(owner, name, owner.__dict__.get(name)) for owner, name in originals]
+    engine.classifier.predict = _time_into(_IN_BOT, "classifier", engine.classifier.predict)
+    engine.facts.extract = _time_into(_IN_BOT, "facts", engine.facts.extract)
+    engine.slots.extract_details = _time_into(_IN_BOT, "slots", engine.slots.extract_details)
+    engine.draft = _time_into(_IN_BOT, "draft (Jinja2)", engine.draft)
+    for name in ("load_profile", "save_profile", "latest_case", "new_case_id", "save_case"):
+        setattr(SqliteStore, name, _time_into(_IN_BOT, "SQLite store", getattr(SqliteStore, name)))
+    real_unit = SqliteStore.unit
+
+    @contextlib.contextmanager
+    def unit(self):                                # the update's COMMIT, at the unit's end
+        with real_unit(self):
+            yield
+            started = time.perf_counter()
+        _IN_BOT["SQLite store"] = _IN_BOT.get("SQLite store", 0.0) + time.perf_counter() - started
+    SqliteStore.unit = unit
+
+    def undo() -> None:
+        for owner, name, value in saved:
+            if value is None:
+                delattr(owner, name)        # an instance attribute that shadowed the class's method
+            else:
+                setattr(owner, name, value)
+    return undo
+
+
 def _instrument() -> None:
     real_answer = handlers.TelegramAdapter._answer
 
@@ -72,10 +125,16 @@ def _instrument() -> None:
 
         def timed():
             _stamp("core start")
+            _IN_BOT.clear()
+            started = time.perf_counter()
             try:
                 return call()
             finally:
                 _stamp("core end")
+                if _on[0]:
+                    total = time.perf_counter() - started
+                    _IN_BOT_ROWS.append({**_IN_BOT, "the core's own code": total - sum(_IN_BOT.values()),
+                                         "total": total})
         return await real_answer(self, update, timed, pressed)
     handlers.TelegramAdapter._answer = answer
     real_render = handlers.render
@@ -191,8 +250,10 @@ async def main() -> None:
     spread = texts[1::step]
     chunks = [spread[r * args.sequential:(r + 1) * args.sequential] for r in range(args.rounds)]
     _instrument()
+    undo = _instrument_core_in_bot()
     with tempfile.TemporaryDirectory() as tmp_name:
         rows = await stages(chunks, Path(tmp_name))
+        undo()
         total, parts = core_parts(texts, Path(tmp_name))
     for kind, measured in rows.items():
         print(f"{kind}: median round trip {1000 * statistics.median(m['handled'] - m['queued'] for m in measured):.2f} ms "
@@ -203,6 +264,11 @@ async def main() -> None:
             if values:
                 print(f"  {previous:>12} → {stage:<12} {1000 * statistics.median(values):7.3f} ms")
                 previous = stage
+    core_rows = _IN_BOT_ROWS
+    print(f"the core in the bot, during those round trips: {1000 * statistics.median(r['total'] for r in core_rows):.3f} ms "
+          f"median per description ({len(core_rows)} descriptions)")
+    for name in (*_COMPONENTS, "the core's own code"):
+        print(f"  {name:<26} {1000 * statistics.median(r.get(name, 0.0) for r in core_rows):6.3f} ms median")
     print(f"the core in a warm loop: {total:.3f} ms per description ({len(texts)} descriptions, a new merchant each)")
     for name, value in sorted(parts.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<26} {value:6.3f} ms  {100 * value / total:5.1f} %")
