@@ -10,7 +10,9 @@
 - only the last ``keep_cases`` cases per merchant are kept. Case ids keep counting up after
   pruning, so a button from a pruned case is reported as expired instead of reaching another case.
 
-One connection shared by the threads that serve merchants, each operation under a lock.
+One connection shared by the threads that serve merchants, each operation under a lock. What one
+update writes is one transaction (``unit()``, opened by the conversation's entry points): saved
+together when the update has been handled, or not at all if handling it failed.
 """
 
 from __future__ import annotations
