@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.engine.catalogue import SCENARIO_IDS, UNKNOWN, default_catalogue  # noqa: E402
+from bot.engine.catalogue import SCENARIO_IDS, default_catalogue  # noqa: E402
 from bot.engine.classifier import ScenarioClassifier  # noqa: E402
 from bot.engine.evaluation import Labelled, folds, load_labelled, measure  # noqa: E402
 from bot.engine.normalise import normalise  # noqa: E402

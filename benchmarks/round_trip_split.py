@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import collections
 import contextlib
 import statistics
 import sys
@@ -84,29 +83,29 @@ def _time_into(parts: dict[str, float], name: str, f):
     return timed
 
 
-def _instrument_core_in_bot() -> Callable[[], None]:
-    """Component times of the bot's own core (the default engine and every SqliteStore); returns
-    what takes the timers off again."""
+def _time_core(parts: dict[str, float], store_owner) -> Callable[[], None]:
+    """Time the default engine's components and the store's calls (`store_owner`: SqliteStore for
+    every store, or one store) into `parts`; returns what takes the timers off again."""
     engine = default_engine()
+    store_calls = ("load_profile", "save_profile", "latest_case", "new_case_id", "save_case")
     originals = [(engine.classifier, "predict"), (engine.facts, "extract"), (engine.slots, "extract_details"),
-                 (engine, "draft"), *((SqliteStore, name) for name in ("load_profile", "save_profile", "latest_case",
-                                                                          "new_case_id", "save_case", "unit"))]
+                 (engine, "draft"), *((store_owner, name) for name in (*store_calls, "unit"))]
     saved = [(owner, name, owner.__dict__.get(name)) for owner, name in originals]
-    engine.classifier.predict = _time_into(_IN_BOT, "classifier", engine.classifier.predict)
-    engine.facts.extract = _time_into(_IN_BOT, "facts", engine.facts.extract)
-    engine.slots.extract_details = _time_into(_IN_BOT, "slots", engine.slots.extract_details)
-    engine.draft = _time_into(_IN_BOT, "draft (Jinja2)", engine.draft)
-    for name in ("load_profile", "save_profile", "latest_case", "new_case_id", "save_case"):
-        setattr(SqliteStore, name, _time_into(_IN_BOT, "SQLite store", getattr(SqliteStore, name)))
-    real_unit = SqliteStore.unit
+    engine.classifier.predict = _time_into(parts, "classifier", engine.classifier.predict)
+    engine.facts.extract = _time_into(parts, "facts", engine.facts.extract)
+    engine.slots.extract_details = _time_into(parts, "slots", engine.slots.extract_details)
+    engine.draft = _time_into(parts, "draft (Jinja2)", engine.draft)
+    for name in store_calls:
+        setattr(store_owner, name, _time_into(parts, "SQLite store", getattr(store_owner, name)))
+    real_unit = store_owner.unit
 
     @contextlib.contextmanager
-    def unit(self):                                # the update's COMMIT, at the unit's end
-        with real_unit(self):
+    def unit(*self):                               # the update's COMMIT, at the unit's end
+        with real_unit(*self):
             yield
             started = time.perf_counter()
-        _IN_BOT["SQLite store"] = _IN_BOT.get("SQLite store", 0.0) + time.perf_counter() - started
-    SqliteStore.unit = unit
+        parts["SQLite store"] = parts.get("SQLite store", 0.0) + time.perf_counter() - started
+    store_owner.unit = unit
 
     def undo() -> None:
         for owner, name, value in saved:
@@ -196,41 +195,19 @@ def core_parts(texts: list[tuple[str, str]], tmp: Path) -> tuple[float, dict[str
     store = SqliteStore(tmp / "core.sqlite3")
     conversation = Conversation(engine, store)
     conversation.warm_up()
-    spent: dict[str, float] = collections.defaultdict(float)
-
-    def timed(name, f):
-        def g(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return f(*args, **kwargs)
-            finally:
-                spent[name] += time.perf_counter() - started
-        return g
+    spent: dict[str, float] = {}
     render = handlers.render
     for i, (text, lc) in enumerate(texts):                    # warm: every path once
         for reply in conversation.message(merchant_key("telegram", 1_000_000 + i), text, lc):
             render(reply)
-    engine.classifier.predict = timed("classifier", engine.classifier.predict)
-    engine.facts.extract = timed("facts", engine.facts.extract)
-    engine.slots.extract_details = timed("slots", engine.slots.extract_details)
-    engine.draft = timed("draft (Jinja2)", engine.draft)
-    for name in ("load_profile", "save_profile", "latest_case", "new_case_id", "save_case"):
-        setattr(store, name, timed("SQLite store", getattr(store, name)))
-    real_unit = store.unit
-
-    @contextlib.contextmanager
-    def unit():                                    # the update's COMMIT, at the unit's end
-        with real_unit():
-            yield
-            started = time.perf_counter()
-        spent["SQLite store"] += time.perf_counter() - started
-    store.unit = unit
-    render = timed("render (HTML, keyboard)", render)
+    undo = _time_core(spent, store)
+    render = _time_into(spent, "render (HTML, keyboard)", render)
     started = time.perf_counter()
     for i, (text, lc) in enumerate(texts):
         for reply in conversation.message(merchant_key("telegram", 2_000_000 + i), text, lc):
             render(reply)
     total = time.perf_counter() - started
+    undo()
     store.close()
     n = len(texts)
     parts = {name: 1000 * value / n for name, value in spent.items()}
@@ -250,7 +227,7 @@ async def main() -> None:
     spread = texts[1::step]
     chunks = [spread[r * args.sequential:(r + 1) * args.sequential] for r in range(args.rounds)]
     _instrument()
-    undo = _instrument_core_in_bot()
+    undo = _time_core(_IN_BOT, SqliteStore)     # the bot's own core, in every store it opens
     with tempfile.TemporaryDirectory() as tmp_name:
         rows = await stages(chunks, Path(tmp_name))
         undo()

@@ -253,12 +253,9 @@ class SlotExtractor:
                 applied, received = parse_number(match.group(1)), parse_number(match.group(2))
                 if applied is not None and received is not None and applied > received:
                     return int(applied - received)
-            for pattern in _MISSING_CN:
-                match = pattern.search(text)
-                if match:
-                    value = parse_number(match.group(1))
-                    if value and 0 < value < 10000:
-                        return int(value)
+            count = _first_count(_MISSING_CN, text)
+            if count is not None:
+                return count
         words = {m.lastindex for m in _EN_QUANTITY_WORDS.finditer(text)}
         match = _APPLIED_VS_RECEIVED_EN.search(text) if 1 in words else None
         if match:
@@ -270,12 +267,18 @@ class SlotExtractor:
                 if applied is not None and received is not None and applied > received:
                     return int(applied - received)
         for word, patterns in _MISSING_EN_BY_WORD:
-            if word not in words:
-                continue
-            for pattern in patterns:
-                match = pattern.search(text)
-                if match:
-                    value = parse_number(match.group(1))
-                    if value and 0 < value < 10000:
-                        return int(value)
+            count = _first_count(patterns, text) if word in words else None
+            if count is not None:
+                return count
         return None
+
+
+def _first_count(patterns, text: str) -> int | None:
+    """The count the first matching pattern names (its group 1), when it is a plausible one."""
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match:
+            value = parse_number(match.group(1))
+            if value and 0 < value < 10000:
+                return int(value)
+    return None

@@ -143,9 +143,9 @@ def test_a_claims_value_given_in_answer_fills_the_letter_and_survives_a_scenario
     chat = Conversation(engine, MemoryStore())
     chat.message(M, "快递把退回来的花瓶压碎了，顺丰SF1409823356721", "zh-hans")
     case = chat.store.latest_case(M)
-    letter = chat.press(M, f"au:{case.case_id}:carrier", "zh-hans")
+    chat.press(M, f"au:{case.case_id}:carrier", "zh-hans")
     while chat.store.latest_case(M).pending not in (None, "value"):
-        letter = chat.press(M, f"sk:{case.case_id}", "zh-hans")
+        chat.press(M, f"sk:{case.case_id}", "zh-hans")
     assert chat.store.latest_case(M).pending == "value"
     answered = _drafts(chat.message(M, "299", "zh-hans"))
     assert answered and "¥299.00" in answered[0]

@@ -14,7 +14,7 @@ from bot.engine.drafts import MerchantSettings
 from bot.engine.move_drafts import MoveContext, move_drafts
 from bot.engine.negotiation import STANCES, Position, ladder_for, ladder_table, next_move
 from bot.engine.packs import load_pack
-from bot.gallery.site import FillValues, detail_values, fill_text, ladder_steps, move_sentinel_templates
+from bot.gallery.site import detail_values, fill_text, ladder_steps, move_sentinel_templates
 from bot.gallery.strings import stance_label, ui
 
 from gallery_helpers import TODAY

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from telegram import Update
@@ -47,3 +50,21 @@ class RunningBot:
                 self._changed.clear()
                 await self._changed.wait()
         await asyncio.wait_for(all_done(), timeout)
+
+
+def serve_until_started(api: FakeBotApi, tmp_path: Path, user_id: int, base_url: str | None = None) -> tuple[int, str]:
+    """`negobot run` as a merchant starts it (a process of its own, the environment only), sent /start
+    by `user_id`, stopped with SIGTERM once it has answered: (exit status, stderr)."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TELEGRAM_BOT_TOKEN": api.token,
+           "TELEGRAM_BASE_URL": base_url or api.base_url, "NEGOBOT_DB": str(tmp_path / "bot.sqlite3")}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        api.send_text(user_id, "/start", "en")
+        deadline = time.monotonic() + 30
+        while not api.chat(user_id) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=30)
+    return proc.returncode, err

@@ -10,7 +10,7 @@ import time
 
 
 from fake_bot_api import FakeBotApi
-from harness import RunningBot
+from harness import RunningBot, serve_until_started
 
 DESCRIPTION = "买家退货单号SF1409823356721填错了"
 TRADITIONAL_ONLY = set("單號買貨則訊話術請與說")
@@ -238,20 +238,9 @@ async def test_replies_are_never_rejected_even_when_long(api, db, monkeypatch):
 
 
 def test_negobot_run_serves_and_stops_cleanly_on_sigterm(api, tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TELEGRAM_BOT_TOKEN": api.token,
-           "TELEGRAM_BASE_URL": api.base_url, "NEGOBOT_DB": str(tmp_path / "bot.sqlite3")}
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        api.send_text(20, "/start", "en")
-        deadline = time.monotonic() + 30
-        while not api.chat(20) and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
-        assert api.chat(20) and api.chat(20)[0].text.startswith("negobot — drafts for returns that went wrong")
-    finally:
-        proc.terminate()
-        _out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0 and "Traceback" not in err
+    status, err = serve_until_started(api, tmp_path, 20)
+    assert api.chat(20) and api.chat(20)[0].text.startswith("negobot — drafts for returns that went wrong")
+    assert status == 0 and "Traceback" not in err
     assert (tmp_path / "bot.sqlite3").exists()
 
 

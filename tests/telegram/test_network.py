@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
-import time
 
 import pytest
 
 from bot.telegram.runner import api_root, settings
 from fake_bot_api import TOKEN
-from harness import RunningBot
+from harness import RunningBot, serve_until_started
 
 DESCRIPTION = "买家退货单号SF1409823356721填错了"
 
@@ -68,20 +65,9 @@ def test_the_base_url_is_taken_in_either_form(given, root, form, monkeypatch):
 
 @pytest.mark.parametrize("suffix, form", [("", "a Bot API server root"), ("/bot", "python-telegram-bot's …/bot form")])
 def test_negobot_run_serves_with_either_form_and_says_which(api, tmp_path, suffix, form):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TELEGRAM_BOT_TOKEN": api.token,
-           "TELEGRAM_BASE_URL": api.base_url + suffix, "NEGOBOT_DB": str(tmp_path / "bot.sqlite3")}
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        api.send_text(21, "/start", "en")
-        deadline = time.monotonic() + 30
-        while not api.chat(21) and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
-        assert api.chat(21) and api.chat(21)[0].text.startswith("negobot — drafts for returns")
-    finally:
-        proc.terminate()
-        _out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0 and "Traceback" not in err
+    status, err = serve_until_started(api, tmp_path, 21, api.base_url + suffix)
+    assert api.chat(21) and api.chat(21)[0].text.startswith("negobot — drafts for returns")
+    assert status == 0 and "Traceback" not in err
     assert f"Bot API at {api.base_url} (the base URL was given as {form})" in err
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import pytest
 
 from bot.wecom.api import WecomApi, WecomApiError, WecomUnreachable

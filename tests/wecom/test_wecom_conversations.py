@@ -11,7 +11,7 @@ import httpx
 from bot.conversation.core import Conversation
 from bot.conversation.model import MemoryStore, merchant_key
 from wecom_harness import running_service, say
-from wecom_standin import cdata, encrypt
+from wecom_standin import encrypt
 
 DESCRIPTION = "买家退货单号SF1409823356721填错了"
 TRADITIONAL_ONLY = set("單號買貨則訊話術請與說")
