@@ -423,7 +423,7 @@ class ScenarioClassifier:
             if other is not None:
                 best = other
                 also = (DEADLINE_ONLY, *[sid for sid in also if sid != other])
-                alternatives = ((DEADLINE_ONLY, confidence), *[(s, c) for s, c in alternatives if s != other])[:3]
+                alternatives = ((DEADLINE_ONLY, round(confidence, 4)), *[(s, c) for s, c in alternatives if s != other])[:3]
         if also and confidence > self.settings.several_max_confidence:
             # Several problems stated: which one the merchant means first is a guess, not a certainty.
             confidence = self.settings.several_max_confidence

@@ -69,13 +69,15 @@ _EN_QUANTITY_WORDS = re.compile(r"(only|just)|(missing)|(short)", re.I)
 _MISSING_EN_BY_WORD = ((2, _MISSING_EN[:3]), (3, _MISSING_EN[3:]))
 
 _AMOUNT_NUMBER = rf"((?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
+# What happens to a piece of the goods, just before its count ("凹了一块", "缺一块", "磕掉两块").
+_NOT_A_PIECE = "".join(f"(?<!{verb})" for verb in ("凹了", "缺了", "掉了", "破了", "磕了", "碎了", "裂了", "烂了", "凹", "缺", "掉", "磕"))
 _AMOUNTS = [
     re.compile(r"(?:扣除?|少退|deduct(?:ing)?)\s*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双])", re.I),   # "想扣40", "deduct 40"
     re.compile(r"(?<![a-z])refund(?:ing)? (?:of |to |only |just )*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%])", re.I),   # "refund 60 instead of 120"
     re.compile(r"(?:¥|￥|rmb|cny|人民币)\s*([0-9]+(?:,[0-9]{3})*(?:\.[0-9]{1,2})?)", re.I),
     # 块 is also a measure word ("两块砖头", "一块肥皂"): money only when nothing but punctuation or a
-    # particle follows it
-    re.compile(rf"{_NUMBER_AHEAD}{_AMOUNT_NUMBER}\s*(?:元|块钱|块(?=$|[\s,，.。!！?？;；:：、)）0-9]|吧|呢|啊|了|的|左右|多|钱)|rmb|yuan|cny)", re.I),
+    # particle follows it, and not a piece of the goods ("凹了一块", "掉了两块漆")
+    re.compile(rf"{_NUMBER_AHEAD}{_NOT_A_PIECE}{_AMOUNT_NUMBER}\s*(?:元|块钱|块(?=$|[\s,，.。!！?？;；:：、)）0-9]|吧|呢|啊|了|的|左右|多|钱)|rmb|yuan|cny)", re.I),
     # a bare figure right after a refund verb: "想部分退款退200", "退款改成66" (not "退4件", "退了3天")
     re.compile(r"(?:只退|退款?(?:改成|改为|改到)?|(?<!名)改成|改为)\s*([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只台套盒箱瓶支张天号月日次])", re.I),
 ]

@@ -204,3 +204,11 @@ def test_training_is_deterministic(engine):
 
 def test_confident_threshold_matches_the_report():
     assert CONFIDENT == 0.8
+
+
+def test_alternatives_are_given_to_the_same_four_places_as_the_answer(engine):
+    """`negobot classify --json` shows them side by side: an alternative read before rounding once
+    came out as 0.6766107… beside an answer of 0.6766 — above it."""
+    for item in REALISTIC + SHORT:
+        prediction = engine.classifier.predict(item.text)
+        assert all(c == round(c, 4) for _, c in prediction.alternatives), (item.text, prediction)

@@ -160,3 +160,38 @@ def test_a_deduction_is_drafted_as_a_deduction_not_as_the_new_refund(engine, loc
         assert report["remedies"][0]["remedy"] == "partial_refund"      # the merchant named an amount
         partial = [d["text"] for d in report["drafts"] if d["remedy"] == "partial_refund"]
         assert len(partial) == 2 and all(expected in t and other not in t for t in partial), partial
+
+
+@pytest.mark.parametrize("description", [
+    "退回来的台灯压碎了，快递说不是他们的问题，我们觉得是买家摔的",
+    "The lamp came back with a cracked shade; we think the buyer dropped it",
+    "The lamp came back with a cracked shade; we checked it before shipping",
+])
+@pytest.mark.parametrize("locale, unknown_cause", [("zh_CN", "还不清楚"), ("zh_TW", "還不清楚"), ("en", "can't yet tell")])
+def test_damage_the_merchant_doubts_happened_in_transit_still_gets_drafts_that_accuse_no_one(engine, description,
+                                                                                              locale, unknown_cause):
+    facts = engine.facts.extract(description)
+    assert facts.fault == "disputed"
+    assert [o.remedy for o in engine.remedy_options("damaged_in_transit", facts)] == ["damage_check"]   # no claim
+    drafts = engine.drafts("damaged_in_transit", {}, load_pack(locale), facts=facts)
+    buyer = next(d.text for d in drafts if d.audience == "buyer")
+    assert unknown_cause in buyer
+    assert not re.search(r"您(摔|弄坏|损坏)|人為|人为|是您的(问题|责任|問題|責任)|you (dropped|broke|damaged)", buyer)
+
+
+@pytest.mark.parametrize("description", ["客人退回来的台灯灯罩裂了，我们寄出前有检查过", "客人退回來的檯燈燈罩裂了，我們寄出前有檢查過"])
+def test_goods_checked_before_shipping_make_a_quality_complaint_disputed(engine, description):
+    report = engine.report(description, "zh_CN")
+    assert report["facts"]["fault"] == "disputed"
+    if report["scenario"] == "quality_issue_return":
+        assert report["drafts"][0]["remedy"] == "quality_check"       # neither admitted nor refused
+
+
+@pytest.mark.parametrize("locale, send_back", [("zh_CN", "寄回来"), ("zh_TW", "寄回來"), ("en", "send the lamp back")])
+@pytest.mark.parametrize("goods", ["inspected", "delivered", None])
+def test_a_doubted_defect_asks_for_the_item_back_only_when_the_shop_does_not_have_it(engine, locale, send_back, goods):
+    facts = {"item": "lamp", "conditions": ["cracked"], "fault": "disputed", **({"goods": goods} if goods else {})}
+    drafts = {d.audience: d.text for d in engine.drafts("quality_issue_return", {}, load_pack(locale), facts=facts)
+              if d.remedy == "quality_check"}
+    assert (send_back in drafts["buyer"]) == (goods is None)
+    assert (("寄回" in drafts["platform"] or "return it for" in drafts["platform"]) == (goods is None))

@@ -121,6 +121,8 @@ def test_a_bare_figure_after_a_refund_verb_is_the_amount(engine, text, amount):
 
 @pytest.mark.parametrize("text, amount", [
     ("拆开退货包裹里面是两块砖头", None), ("一块肥皂没寄回来", None), ("想扣20块", 20.0), ("退30块吧", 30.0), ("扣5块钱", 5.0),
+    ("退回來的保溫杯凹了一塊，我們懷疑是客人自己摔的", None), ("锅底缺了一块。", None), ("碗边磕掉两块，买家不认", None),
+    ("补偿买家五块，可以吗", 5.0), ("少了一块钱", 1.0),
 ])
 def test_kuai_is_money_only_when_it_ends_the_figure(engine, text, amount):
     assert engine.slots.extract(text).get("amount") == amount
