@@ -16,6 +16,12 @@ and the conversation core's parts. The breakdown behind the figures of benchmark
 3. **The core's parts in a warm loop** — Conversation.message on every description in a warm loop (a new merchant
    each, SQLite file as the bot has it), timed per component: classifier, facts, slots, draft
    (Jinja2), the store's calls, rendering to Telegram HTML.
+4. **Ceilings** (`--ceilings`) — what the median round-trip ratio to the echo bot would be if a part of
+   negobot cost nothing: bot_throughput.py's paired round trips (the same bots, rate limiter and
+   fake Bot API), with negobot as shipped, then with its analysis (classifier, facts, slots) looked up
+   from answers computed before the round, its store in memory instead of the SQLite file, both, and
+   the whole core's replies looked up. A lookup is not free, so each is a floor no speed-up of that
+   part can pass. These are experiments on the benchmark, never how negobot runs.
 
 Not a test: it prints figures. Time stamps are taken by wrapping methods, which costs a little.
 """
@@ -40,9 +46,9 @@ import bot_throughput as bt  # noqa: E402
 import telegram  # noqa: E402
 
 from bot.conversation.core import Conversation  # noqa: E402
-from bot.conversation.model import merchant_key  # noqa: E402
+from bot.conversation.model import MemoryStore, merchant_key  # noqa: E402
 from bot.conversation.sqlite_store import SqliteStore  # noqa: E402
-from bot.engine.drafts import default_engine  # noqa: E402
+from bot.engine.drafts import InputError, check_description, default_engine  # noqa: E402
 from bot.telegram import handlers  # noqa: E402
 
 STAGES = ["queued", "handed out", "handler", "core start", "core end", "render start", "render end", "send",
@@ -215,10 +221,72 @@ def core_parts(texts: list[tuple[str, str]], tmp: Path) -> tuple[float, dict[str
     return 1000 * total / n, parts
 
 
+CEILINGS = ("as shipped", "analysis looked up", "store in memory", "analysis looked up, store in memory",
+            "the whole core looked up")
+
+
+@contextlib.contextmanager
+def _ceiling(name: str, texts: list[tuple[str, str]]):
+    """negobot's bot, as bot_throughput.build makes it, with the part `name` says replaced by a lookup."""
+    engine = default_engine()
+    undo: list[Callable[[], None]] = []
+    if "analysis" in name:
+        real_analyse = engine.analyse
+        known = {}
+        for text, _lc in texts:
+            try:
+                description = check_description(text)
+            except InputError:
+                continue
+            known[description] = real_analyse(description)
+        engine.analyse = lambda description: known.get(description) or real_analyse(description)
+        undo.append(lambda: delattr(engine, "analyse"))
+    if "store" in name:
+        bt.SqliteStore = _MemoryStoreAt
+        undo.append(lambda: setattr(bt, "SqliteStore", SqliteStore))
+    if "whole core" in name:
+        real_message = Conversation.message
+        rehearsal = Conversation(engine, MemoryStore())
+        replies = {(text, lc): real_message(rehearsal, merchant_key("telegram", 40_000_000 + i), text, lc)
+                   for i, (text, lc) in enumerate(texts)}          # a new merchant each, as in the round trips
+
+        def message(self, merchant_id, text, language_code=None):
+            return replies.get((text, language_code)) or real_message(self, merchant_id, text, language_code)
+        Conversation.message = message
+        undo.append(lambda: setattr(Conversation, "message", real_message))
+    try:
+        yield
+    finally:
+        for step in undo:
+            step()
+
+
+class _MemoryStoreAt(MemoryStore):
+    def __init__(self, _path) -> None:
+        super().__init__()
+
+    def close(self) -> None:
+        pass
+
+
+async def ceilings(chunks: list[list[tuple[str, str]]], tmp: Path) -> dict[str, tuple[list[float], list[float]]]:
+    """Per ceiling, negobot's round trips and the echo bot's beside them, each round's bots paired as in
+    bot_throughput.py; the ceilings take turns in each round's order, so none has all the quiet moments."""
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in CEILINGS}
+    for r, chunk in enumerate(chunks):
+        for name in CEILINGS[r % len(CEILINGS):] + CEILINGS[:r % len(CEILINGS)]:
+            with _ceiling(name, chunk):
+                measured = await bt.paired_round_trips(chunk, tmp, 30_000_000 + 100_000 * r + 1000 * CEILINGS.index(name))
+            times[name][0].extend(measured["negobot"])
+            times[name][1].extend(measured["echo"])
+    return times
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--sequential", type=int, default=30)
+    parser.add_argument("--ceilings", action="store_true", help="also 4.: the ratio with parts of negobot replaced by lookups")
     args = parser.parse_args()
     default_engine()
     texts = bt.descriptions()
@@ -226,6 +294,14 @@ async def main() -> None:
     step = max(1, len(texts) // (args.sequential * args.rounds))
     spread = texts[1::step]
     chunks = [spread[r * args.sequential:(r + 1) * args.sequential] for r in range(args.rounds)]
+    if args.ceilings:        # first, before the time stamps below are put in
+        seen = {t for chunk in chunks for t in chunk}
+        unseen = [t for t in texts[::-1] if t not in seen and t not in bt.WARM_UP]     # not the texts of 1.
+        step = max(1, len(unseen) // (args.sequential * args.rounds))
+        unseen = unseen[::step]
+        fresh = [unseen[r * args.sequential:(r + 1) * args.sequential] for r in range(args.rounds)]
+        with tempfile.TemporaryDirectory() as tmp_name:
+            times = await ceilings(fresh, Path(tmp_name))
     _instrument()
     undo = _time_core(_IN_BOT, SqliteStore)     # the bot's own core, in every store it opens
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -249,6 +325,11 @@ async def main() -> None:
     print(f"the core in a warm loop: {total:.3f} ms per description ({len(texts)} descriptions, a new merchant each)")
     for name, value in sorted(parts.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<26} {value:6.3f} ms  {100 * value / total:5.1f} %")
+    if args.ceilings:
+        print(f"ceilings: median round trip ÷ the echo bot's beside it ({args.rounds} rounds of {args.sequential}, paired)")
+        for name in CEILINGS:
+            negobot, echo = (statistics.median(values) for values in times[name])
+            print(f"  {name:<38} {1000 * negobot:5.2f} ms ÷ {1000 * echo:5.2f} ms = {negobot / echo:.2f}×")
 
 
 if __name__ == "__main__":
