@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
+import threading
 import time
-from dataclasses import dataclass, field
-from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
 from typing import Callable, ContextManager, Protocol, TypeVar
 
 MAX_ACTION_BYTES = 64       # Telegram's callback_data limit
@@ -174,7 +176,9 @@ def one_transaction(handle: Callable[..., R]) -> Callable[..., R]:
 
 
 class MemoryStore:
-    """A Store that forgets everything when the process ends."""
+    """A Store that forgets everything when the process ends, and otherwise keeps what SqliteStore
+    keeps, as it keeps it: what is saved is a copy (a case changed after loading stays as saved until it
+    is saved again), and what one update writes is kept together or not at all (unit)."""
 
     def __init__(self) -> None:
         self._profiles: dict[MerchantKey, Profile] = {}
@@ -185,74 +189,115 @@ class MemoryStore:
         self._menus: dict[MerchantKey, list[str]] = {}
         self._events: dict[tuple[MerchantKey, int], list[CaseEvent]] = {}
         self._reminders: dict[int, Reminder] = {}
+        self._lock = threading.RLock()      # a unit holds it: other threads' updates wait, as with SQLite
+        self._units = 0
+        self._before: list[dict] | None = None  # the state before the outermost unit's first write
 
-    def unit(self) -> ContextManager[None]:
-        return contextlib.nullcontext()     # nothing to commit in memory (nor to roll back)
+    _STATE = ("_profiles", "_cases", "_next", "_latest", "_claimed", "_menus", "_events", "_reminders")
+
+    @contextlib.contextmanager
+    def unit(self) -> Iterator[None]:
+        with self._lock:
+            self._units += 1
+            try:
+                yield
+            except BaseException:
+                if self._units == 1 and self._before is not None:
+                    for name, saved in zip(self._STATE, self._before):
+                        setattr(self, name, saved)
+                raise
+            finally:
+                self._units -= 1
+                if not self._units:
+                    self._before = None
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        # The stored values are never changed in place (copies in, copies out, lists replaced), so a
+        # shallow copy of each table is the whole state to go back to.
+        with self._lock:
+            if self._units and self._before is None:
+                self._before = [dict(getattr(self, name)) for name in self._STATE]
+            yield
 
     def load_profile(self, merchant_id: MerchantKey) -> Profile | None:
-        return self._profiles.get(merchant_id)
+        profile = self._profiles.get(merchant_id)
+        return replace(profile) if profile is not None else None
 
     def save_profile(self, profile: Profile) -> None:
-        self._profiles[profile.merchant_id] = profile
+        with self._write():
+            self._profiles[profile.merchant_id] = replace(profile)
 
     def new_case_id(self, merchant_id: MerchantKey) -> int:
-        self._next[merchant_id] = self._next.get(merchant_id, 0) + 1
-        return self._next[merchant_id]
+        with self._write():
+            self._next[merchant_id] = self._next.get(merchant_id, 0) + 1
+            return self._next[merchant_id]
 
     def load_case(self, merchant_id: MerchantKey, case_id: int) -> Case | None:
-        return self._cases.get((merchant_id, case_id))
+        case = self._cases.get((merchant_id, case_id))
+        return copy.deepcopy(case) if case is not None else None
 
     def latest_case(self, merchant_id: MerchantKey) -> Case | None:
         latest = self._latest.get(merchant_id)
-        return self._cases.get((merchant_id, latest)) if latest is not None else None
+        return self.load_case(merchant_id, latest) if latest is not None else None
 
     def save_case(self, case: Case, events: Sequence[CaseEvent] = ()) -> None:
-        for event in events:
-            self.add_event(case.merchant_id, event)
-        self._cases[(case.merchant_id, case.case_id)] = case
-        self._latest[case.merchant_id] = max(case.case_id, self._latest.get(case.merchant_id, 0))
+        with self._write():
+            for event in events:
+                self.add_event(case.merchant_id, event)
+            kept = copy.deepcopy(case)
+            kept.updated_at = time.time()      # as SQLite stamps it: open cases list the latest first
+            self._cases[(case.merchant_id, case.case_id)] = kept
+            self._latest[case.merchant_id] = max(case.case_id, self._latest.get(case.merchant_id, 0))
 
     def save_menu(self, merchant_id: MerchantKey, actions: list[str]) -> None:
-        self._menus[merchant_id] = list(actions)
+        with self._write():
+            self._menus[merchant_id] = list(actions)
 
     def load_menu(self, merchant_id: MerchantKey) -> list[str]:
         return list(self._menus.get(merchant_id, []))
 
     def claim_message(self, key: str, ttl_seconds: float) -> bool:
-        now = time.monotonic()
-        if len(self._claimed) > 10_000:
-            self._claimed = {k: t for k, t in self._claimed.items() if t > now}
-        if self._claimed.get(key, 0) > now:
-            return False
-        self._claimed[key] = now + ttl_seconds
-        return True
+        with self._write():
+            now = time.monotonic()
+            if len(self._claimed) > 10_000:
+                self._claimed = {k: t for k, t in self._claimed.items() if t > now}
+            if self._claimed.get(key, 0) > now:
+                return False
+            self._claimed[key] = now + ttl_seconds
+            return True
 
     def add_event(self, merchant_id: MerchantKey, event: CaseEvent) -> None:
-        self._events.setdefault((merchant_id, event.case_id), []).append(event)
+        with self._write():
+            key = (merchant_id, event.case_id)
+            self._events[key] = [*self._events.get(key, ()), copy.deepcopy(event)]
 
     def events(self, merchant_id: MerchantKey, case_id: int) -> list[CaseEvent]:
-        return list(self._events.get((merchant_id, case_id), []))
+        return copy.deepcopy(self._events.get((merchant_id, case_id), []))
 
     def open_cases(self, merchant_id: MerchantKey) -> list[Case]:
         cases = [c for (m, _i), c in self._cases.items() if m == merchant_id and c.status == OPEN]
-        return sorted(cases, key=lambda c: (c.updated_at or 0, c.case_id), reverse=True)
+        return copy.deepcopy(sorted(cases, key=lambda c: (c.updated_at or 0, c.case_id), reverse=True))
 
     def set_reminder(self, merchant_id: MerchantKey, case_id: int, due_at: float) -> int:
-        self.cancel_reminders(merchant_id, case_id)
-        reminder_id = max(self._reminders, default=0) + 1
-        self._reminders[reminder_id] = Reminder(reminder_id, merchant_id, case_id, due_at)
-        return reminder_id
+        with self._write():
+            self.cancel_reminders(merchant_id, case_id)
+            reminder_id = max(self._reminders, default=0) + 1
+            self._reminders[reminder_id] = Reminder(reminder_id, merchant_id, case_id, due_at)
+            return reminder_id
 
     def cancel_reminders(self, merchant_id: MerchantKey, case_id: int) -> None:
-        for key, r in list(self._reminders.items()):
-            if r.merchant_id == merchant_id and r.case_id == case_id:
-                del self._reminders[key]
+        with self._write():
+            for key, r in list(self._reminders.items()):
+                if r.merchant_id == merchant_id and r.case_id == case_id:
+                    del self._reminders[key]
 
     def pending_reminder(self, merchant_id: MerchantKey, case_id: int) -> float | None:
         return next((r.due_at for r in self._reminders.values() if r.merchant_id == merchant_id and r.case_id == case_id), None)
 
     def claim_due_reminders(self, now: float, claimer: str, limit: int = 50) -> list[Reminder]:
-        due = sorted((r for r in self._reminders.values() if r.due_at <= now), key=lambda r: r.due_at)[:limit]
-        for r in due:
-            del self._reminders[r.reminder_id]
-        return due
+        with self._write():
+            due = sorted((r for r in self._reminders.values() if r.due_at <= now), key=lambda r: r.due_at)[:limit]
+            for r in due:
+                del self._reminders[r.reminder_id]
+            return due

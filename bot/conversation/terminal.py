@@ -52,13 +52,12 @@ class TerminalChat:
             return True
         self.show_reminders()               # what fell due while you were away
         command, _, rest = text.partition(" ")
-        replies = c.command(MERCHANT, command[1:], rest, lc) if command.startswith("/") else None
-        if replies is not None:
+        with c.store.unit():    # the answer and the numbers of its choices are saved together, or neither
+            replies = c.command(MERCHANT, command[1:], rest, lc) if command.startswith("/") else None
+            if replies is None:
+                action = pick(text, c.store.load_menu(MERCHANT), awaiting_detail(c.store, MERCHANT))
+                replies = c.press(MERCHANT, action, lc) if action is not None else c.message(MERCHANT, text, lc)
             self.show(replies)
-        elif (action := pick(text, c.store.load_menu(MERCHANT), awaiting_detail(c.store, MERCHANT))) is not None:
-            self.show(c.press(MERCHANT, action, lc))
-        else:
-            self.show(c.message(MERCHANT, text, lc))
         return True
 
 

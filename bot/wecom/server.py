@@ -116,9 +116,11 @@ class WecomChannel:
 
     def _answer(self, key: MerchantKey, incoming: Incoming) -> tuple[list[Reply], str]:
         """The core's replies (in a worker thread) and the locale to render them in."""
-        replies = self._replies(key, incoming)
-        self.conversation.store.save_menu(key, actions_in_order(replies))   # the numbers now mean these
-        return replies, self.conversation.profile(key).locale
+        store = self.conversation.store
+        with store.unit():      # the case and the numbers of its choices are saved together, or neither
+            replies = self._replies(key, incoming)
+            store.save_menu(key, actions_in_order(replies))   # the numbers now mean these
+            return replies, self.conversation.profile(key).locale
 
     def _replies(self, key: MerchantKey, incoming: Incoming) -> list[Reply]:
         c = self.conversation

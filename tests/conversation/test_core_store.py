@@ -153,8 +153,14 @@ def test_a_claims_value_given_in_answer_fills_the_letter_and_survives_a_scenario
     assert again and again[0].buttons
 
 
-def test_a_description_that_fails_half_way_leaves_no_half_case(engine, tmp_path, monkeypatch):
-    store = SqliteStore(tmp_path / "negobot.sqlite3")
+def _store(kind: str, tmp_path):
+    return SqliteStore(tmp_path / "negobot.sqlite3") if kind == "sqlite" else MemoryStore()
+
+
+# `negobot chat` without --db runs on MemoryStore: a merchant must not notice which store it is.
+@pytest.mark.parametrize("kind", ["sqlite", "memory"])
+def test_a_description_that_fails_half_way_leaves_no_half_case(engine, tmp_path, monkeypatch, kind):
+    store = _store(kind, tmp_path)
     chat = Conversation(engine, store)
     chat.set_shop(M, "小鹿家居", "zh-hans")
 
@@ -169,3 +175,41 @@ def test_a_description_that_fails_half_way_leaves_no_half_case(engine, tmp_path,
     (reply,) = chat.message(M, "退回来少了两件", "zh-hans")                   # sent again: case #1, whole
     assert store.latest_case(M).case_id == 1 and "小鹿家居" in reply.draft
     assert [e.kind for e in store.events(M, 1)] == ["opened"]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "memory"])
+def test_a_button_that_fails_half_way_leaves_the_case_as_it_was(engine, tmp_path, monkeypatch, kind):
+    store = _store(kind, tmp_path)
+    chat = Conversation(engine, store)
+    (card,) = chat.message(M, "退回来少了两件，说好的退款要扣掉", "zh-hans")
+    before = store.load_case(M, 1)
+    to_platform = next(a for a in _actions([card]) if a.startswith("au:1:platform"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the draft failed after the case was changed")
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "draft", broken)
+        with pytest.raises(RuntimeError):
+            chat.press(M, to_platform, "zh-hans")
+    after = store.load_case(M, 1)
+    assert after.audience == before.audience == "buyer"         # still on the buyer's draft
+    assert [e.kind for e in store.events(M, 1)] == ["opened"]
+    (again,) = chat.press(M, to_platform, "zh-hans")           # pressed again: it goes through
+    assert store.load_case(M, 1).audience == "platform" and again.draft
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "memory"])
+def test_a_case_changed_but_not_saved_stays_as_it_was_saved(engine, tmp_path, kind):
+    store = _store(kind, tmp_path)
+    chat = Conversation(engine, store)
+    chat.message(M, "退回来少了两件", "zh-hans")
+    loaded = store.load_case(M, 1)
+    loaded.scenario, loaded.slots["quantity"] = "unknown", 9
+    loaded.facts["goods"] = "changed in memory only"
+    kept = store.load_case(M, 1)
+    assert kept.scenario != "unknown" and kept.slots.get("quantity") != 9 and kept.facts.get("goods") != "changed in memory only"
+    assert store.latest_case(M).scenario == kept.scenario
+    profile = store.load_profile(M)
+    if profile is not None:
+        profile.shop = "not saved"
+        assert store.load_profile(M).shop != "not saved"

@@ -210,3 +210,27 @@ async def test_a_case_is_followed_in_wecom_too_answers_a_limit_and_a_reminder(we
         reminder = wecom.inbox("zhaoliu")[-3:]                  # the reminder, its draft, its choices
         assert any("提醒" in m for m in reminder) and any("¥90.00" in m for m in reminder)
         assert await bot.channel.deliver_reminders() == 0      # claimed once
+
+
+async def test_an_answer_whose_numbers_cannot_be_saved_saves_nothing_and_asks_again(wecom, bot, monkeypatch):
+    """The case and the numbers of its choices are one update: if the numbers cannot be saved (the
+    database is held by another process), the merchant is asked to send again and that sends case #1
+    again — not a second case beside a first one whose numbers were never kept."""
+    from bot.conversation.sqlite_store import StoreLocked
+
+    store = bot.conversation.store
+    real_save_menu = store.save_menu
+
+    def locked(*args, **kwargs):
+        raise StoreLocked("database is locked")
+    monkeypatch.setattr(store, "save_menu", locked)
+    messages = await say(wecom, bot, "zhaoliu", DESCRIPTION)
+    assert len(messages) == 1 and "再发一次" in messages[0], messages
+    key = merchant_key("wecom", "zhaoliu")
+    assert store.latest_case(key) is None                     # nothing of the failed update was kept
+    monkeypatch.setattr(store, "save_menu", real_save_menu)
+    messages = await say(wecom, bot, "zhaoliu", DESCRIPTION)
+    assert store.latest_case(key).case_id == 1
+    platform = next(n for label, n in choices(messages).items() if "协商描述" in label)
+    answer = await say(wecom, bot, "zhaoliu", str(platform))
+    assert "▸ 协商描述" in answer[0]
