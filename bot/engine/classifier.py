@@ -333,11 +333,11 @@ class ScenarioClassifier:
         """The rows (see __init__) of the features seen in training, in their order."""
         return list(filter(None, map(self._rows.get, feats)))
 
-    def _score_parts(self, normalised: str, rows: list[array], n_known: int,
-                     going_out: bool) -> tuple[dict[str, float], str, str, dict[str, float]]:
+    def _score_parts(self, normalised: str, rows: list[array], n_known: int, going_out: bool,
+                     exclude: frozenset[str] = frozenset()) -> tuple[dict[str, float], str, str, dict[str, float]]:
         """Combined scores, naive Bayes' best, the linear model's best, keyword points, from the rows of
         the n_known known features (_known_rows; the keywords' rows are added to that list here).
-        `going_out`: the last feature is "d:out"."""
+        `going_out`: the last feature is "d:out". Scenarios in `exclude` are left out of all four."""
         settings = self.settings
         labels = self._labels
         points: dict[str, float] = {}
@@ -365,6 +365,13 @@ class ScenarioClassifier:
         outgoing = settings.outgoing_weight if going_out else 0.0
         result = {sid: bayes_share * b + linear_share * w + (outgoing if sid == UNKNOWN else 0.0)
                   for sid, b, w in zip(labels, bayes, linear)}
+        if exclude:
+            for sid in exclude:
+                result.pop(sid, None)
+                points.pop(sid, None)
+            kept = [i for i, sid in enumerate(labels) if sid not in exclude]
+            return (result, labels[max(kept, key=bayes.__getitem__)], labels[max(kept, key=linear.__getitem__)],
+                    points)
         # max() over the lists as over the dicts before: the first label of the highest score
         return result, labels[bayes.index(max(bayes))], labels[linear.index(max(linear))], points
 
@@ -377,7 +384,7 @@ class ScenarioClassifier:
                 points[sid] = points.get(sid, 0.0) + weight
         return points
 
-    def _reading(self, normalised: str) -> _Reading:
+    def _reading(self, normalised: str, exclude: frozenset[str] = frozenset()) -> _Reading:
         all_feats, long = _features_and_long(normalised)
         feats = dict.fromkeys(all_feats)                # without repeats, in order
         rows = self._known_rows(feats)
@@ -388,7 +395,7 @@ class ScenarioClassifier:
         longer = len(set(long))
         long_share = (len(self._long_vocabulary.intersection(long)) / longer) if longer else known_share
         going_out = bool(all_feats) and all_feats[-1] == "d:out"      # "d:" features come last, once
-        scores, bayes_best, linear_best, points = self._score_parts(normalised, rows, n_known, going_out)
+        scores, bayes_best, linear_best, points = self._score_parts(normalised, rows, n_known, going_out, exclude)
         top = max(scores.values())
         exp = {sid: math.exp(s - top) for sid, s in scores.items()}
         total = sum(exp.values())
@@ -399,9 +406,11 @@ class ScenarioClassifier:
     def calibrated(self, reading: _Reading) -> float:
         return _sigmoid(sum(w * x for w, x in zip(self.settings.calibration, reading.calibration_inputs())))
 
-    def predict(self, text: str) -> Prediction:
+    def predict(self, text: str, exclude: frozenset[str] = frozenset()) -> Prediction:
+        """The scenario the text describes; `exclude`: scenarios it cannot be, whatever the words say
+        (bot.engine.drafts.Engine.analyse rules one out when the facts contradict it)."""
         normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
-        reading = self._reading(normalised)
+        reading = self._reading(normalised, exclude)
         probs = reading.probs
         if not reading.n_features or reading.known_share < self.settings.min_known_features:
             rest = [(sid, p) for sid, p in probs if sid != UNKNOWN][:3]

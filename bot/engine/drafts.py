@@ -13,7 +13,7 @@ from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_currency
 
 from bot.engine.catalogue import DEFAULT_LOCALE, DETAIL_NAMES, UNKNOWN, Catalogue, default_catalogue
-from bot.engine.classifier import Prediction, ScenarioClassifier
+from bot.engine.classifier import DEADLINE_ONLY, Prediction, ScenarioClassifier
 from bot.engine.facts import FactExtractor, Facts, default_fact_extractor
 from bot.engine.packs import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Pack, load_pack
 from bot.engine.remedies import RemedyOption, case_facts, options
@@ -107,6 +107,20 @@ def check_description(text: str) -> str:
     return stripped
 
 
+_NOT_THE_DEADLINE = frozenset({DEADLINE_ONLY})
+
+
+def _goods_not_on_the_way(facts: Facts) -> bool:
+    """"Still on its way, the deadline near" is a parcel in transit, and its drafts tell the buyer so.
+    A near deadline is not that case when the goods are back with the shop (signed for, inspected),
+    or when the description tells what is wrong with them without saying the parcel is on its way
+    ("the zipper broke … deadline to respond is tomorrow"): then the problem it states is the case."""
+    if facts.goods == "not_back":
+        return False
+    return facts.goods is not None or bool(facts.conditions or facts.received_instead or facts.accessory
+                                           or facts.accessories)
+
+
 class Engine:
     """Everything a transport needs from the engine, over one catalogue."""
 
@@ -131,7 +145,10 @@ class Engine:
         facts = self.facts.extract(description)
         if "amount" in slots:
             facts = replace(facts, amount_named=True)
-        return Analysis(self.classifier.predict(description), slots, amount_kind, facts)
+        prediction = self.classifier.predict(description)
+        if prediction.scenario == DEADLINE_ONLY and _goods_not_on_the_way(facts):
+            prediction = self.classifier.predict(description, exclude=_NOT_THE_DEADLINE)
+        return Analysis(prediction, slots, amount_kind, facts)
 
     @staticmethod
     def facts_of(facts: Facts | dict | None) -> Facts:

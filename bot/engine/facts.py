@@ -32,10 +32,13 @@ _WORDING = frozenset({"item_word", "accessory_word", "unit_word", "item_count", 
 _COUNT_BEFORE = re.compile(rf"((?:[0-9]+|[一二两三四五六七八九十]+)\s*[{MEASURE_WORDS}])(?:的)?\s*$")
 _COUNTED = rf"(?:(?<![0-9])[0-9]+|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])"   # compiled with _led
 _NEGATION_WINDOW = 3       # characters before a cue searched for a negation
+_LATIN_NEGATION_WINDOW = 8  # the same before an English cue: "haven't " is eight
 _OWNER_WINDOW = 8         # characters before an evidence cue searched for someone else or a promise
 _NEGATED_INSIDE = re.compile(r"没|未(?!来)|无")      # "我们没拍开箱视频" matched from 我们
 _PROMISED_INSIDE = re.compile(r"会|将|要|(?<![a-z])will ")   # "快递说之后会开证明": not evidence yet
 _NEGATED_AFTER = re.compile(r"\s*(没|没有|未|都没)")
+# "haven't received or inspected anything": the negation before the first of two joined verbs.
+_NEGATED_PAIR = re.compile(r"(?:n't|\bnot|\bnever)\s+[a-z]+\s+(?:or|nor)\s+$")
 _ARRIVED = r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|收到|到货|退件.{0,4}到|(?<![a-z])(came back|arrived|sent back|returned|received)"   # compiled with _led
 _WEEK = re.compile(r"礼拜|星期|周")
 
@@ -431,9 +434,11 @@ class FactExtractor:
         """A cue not negated next to it: "有开箱视频" counts; "没有开箱视频", "开箱视频没录", "no video" do not.
         With `ours`, the merchant's own: "买家发了开箱视频" and "之后会开证明" do not count either."""
         for match in pattern.finditer(text):
-            before = text[max(0, match.start() - _NEGATION_WINDOW) : match.start()]
+            window = _NEGATION_WINDOW if not match.group()[:1].isascii() else _LATIN_NEGATION_WINDOW
+            before = text[max(0, match.start() - window) : match.start()]
             after = text[match.end() : match.end() + 3]
-            if (self._negation_in and self._negation_in.search(before)) or _NEGATED_AFTER.match(after):
+            if (self._negation_in and self._negation_in.search(before)) or _NEGATED_AFTER.match(after) \
+                    or _NEGATED_PAIR.search(text, max(0, match.start() - 30), match.start()):
                 continue
             if ours and (self._not_ours.search(text[max(0, match.start() - _OWNER_WINDOW) : match.start()])
                          or _NEGATED_INSIDE.search(match.group()) or _PROMISED_INSIDE.search(match.group())):

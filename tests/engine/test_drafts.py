@@ -195,3 +195,35 @@ def test_a_doubted_defect_asks_for_the_item_back_only_when_the_shop_does_not_hav
               if d.remedy == "quality_check"}
     assert (send_back in drafts["buyer"]) == (goods is None)
     assert (("寄回" in drafts["platform"] or "return it for" in drafts["platform"]) == (goods is None))
+
+
+_ON_ITS_WAY = re.compile(r"还在运输|還在運送|仍在運送|仍在运输|运输途中|還在路上|还在路上|still on its way|still in transit")
+
+
+@pytest.mark.parametrize("description, locale", [
+    ("退回来的杯子碎了，处理期限明天就到了", "zh_CN"),
+    ("退货收到了是旧的穿过的，后台还剩一天就自动退款了", "zh_CN"),
+    ("已经签收了还没验货，明天就超时了", "zh_CN"),
+    ("客人退回來的外套吊牌剪掉了，期限明天就到", "zh_TW"),
+    ("The return came back with the tags cut off and the deadline is tomorrow", "en"),
+    ("Customer wants a full refund saying the zipper broke after 2 days, but the photos look like it was yanked "
+     "really hard. We offered a 50% partial refund on 5/12 and she refused. Platform deadline to respond is tomorrow", "en"),
+])
+def test_a_near_deadline_does_not_make_goods_that_are_back_a_parcel_on_its_way(engine, description, locale):
+    """The merchant said the goods are back, or what is wrong with them: no draft may tell the buyer
+    their parcel is still travelling because a deadline was mentioned."""
+    report = engine.report(description, locale)
+    assert report["scenario"] != "return_in_transit_deadline"
+    assert report["drafts"] and not any(_ON_ITS_WAY.search(d["text"]) for d in report["drafts"]), report["scenario"]
+
+
+@pytest.mark.parametrize("description, locale", [
+    ("退货还在路上，明天就超时了", "zh_CN"),
+    ("退貨還在路上，期限明天就到了欸", "zh_TW"),
+    ("The return is still in transit and the deadline is tomorrow", "en"),
+    ("处理时效快到了，退货还没到", "zh_CN"),
+])
+def test_a_parcel_on_its_way_with_a_near_deadline_is_still_that_case(engine, description, locale):
+    report = engine.report(description, locale)
+    assert report["scenario"] == "return_in_transit_deadline"
+    assert report["remedies"][0]["remedy"] == "extend_receiving_time"

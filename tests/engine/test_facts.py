@@ -82,6 +82,18 @@ def test_facts_on_the_first_blind_set(figures):
     ("赠品是一个保温杯，买家没寄回来", {"accessory": "gift", "accessory_word": "保温杯", "item": None}),
     ("收件人手机号填错了", {"item": None}),
     ("物流半个月没动了", {"stall_long": True}),
+    # The carrier's fault guessed at or asked about is not stated; asking what to do after stating it is.
+    ("客人退回來的玻璃杯破了兩個，應該是物流摔的吧？這要找誰賠", {"fault": "unsure"}),
+    ("return arrived crushed, carrier's fault?", {"fault": "unsure"}),
+    ("退货被快递压坏了吗？", {"fault": "unsure"}),
+    ("物流把杯子摔碎了，我要找快递赔吗？", {"fault": "carrier"}),
+    ("快递把退货压坏了，怎么办？", {"fault": "carrier"}),
+    # Whether the goods are back, negations read as a merchant means them.
+    ("平台倒數剩不到一天，我根本還沒拿到貨", {"goods": "not_back"}),
+    ("快递柜里的退货我还没去拿", {"goods": "delivered"}),
+    ("The return is in transit. I haven't received or inspected anything.", {"goods": "not_back"}),
+    ("Return shows as delivered in the system, nobody has looked at it", {"goods": "delivered"}),
+    ("We didn't take photos of the unboxing", {"evidence": ()}),
 ])
 def test_facts_the_merchant_stated(text, expected):
     facts = default_fact_extractor().extract(text)
