@@ -109,6 +109,8 @@ _HAN_RUN = re.compile(r"[^\W\d_a-z]+")
 _EN_STOP = frozenset("a an the i my me we our us you your he she they it is was are were be been to of in on at for and or but so that this with have has had do did not".split())
 # Where one problem ends and the next may begin.
 _CLAUSE = re.compile(r"[，,。.；;！!？?\n]+|而且|并且|另外|还有|同时|此外|加上|\balso\b|\bplus\b|\bon top of that\b")
+# Where one sentence ends.
+_SENTENCE = re.compile(r"[。.！!？?\n]+")
 # Problems that cannot both be the case: the quality case already means "used AND defective".
 # (A near deadline goes with anything, so it is no exclusion.)
 _EXCLUSIVE = frozenset(frozenset(p) for p in [
@@ -412,6 +414,10 @@ class ScenarioClassifier:
         normalised = normalise(text[:MAX_CLASSIFIED_CHARS])
         reading = self._reading(normalised, exclude)
         probs = reading.probs
+        if probs and probs[0][0] == UNKNOWN and not exclude:
+            told = self._told_in_a_sentence(normalised)
+            if told is not None:
+                return told
         if not reading.n_features or reading.known_share < self.settings.min_known_features:
             rest = [(sid, p) for sid, p in probs if sid != UNKNOWN][:3]
             return Prediction(UNKNOWN, round(max(0.5, 1.0 - sum(p for _, p in rest)), 4), tuple((s, round(p, 4)) for s, p in rest))
@@ -438,6 +444,26 @@ class ScenarioClassifier:
             confidence = self.settings.several_max_confidence
             alternatives = tuple((sid, min(p, confidence)) for sid, p in alternatives)
         return Prediction(best, round(confidence, 4), alternatives, also)
+
+    def _told_in_a_sentence(self, normalised: str) -> Prediction | None:
+        """A return problem told in one sentence of a longer message that as a whole reads as out of
+        scope — merchants tell the case, then ask about it or talk of other shops ("…她要全额退款。我在蝦皮
+        都是直接拒绝，视频号可以吗？"). The sentence must read as that problem on its own, with its cues."""
+        sentences = [s.strip() for s in _SENTENCE.split(normalised)]
+        sentences = [s for s in sentences if len(s) >= 6]
+        if len(sentences) < 2:
+            return None
+        settings = self.settings
+        for sentence in sentences:
+            reading = self._reading(sentence)
+            sid, probability = reading.probs[0]
+            if (sid != UNKNOWN and probability >= settings.also_min_probability
+                    and reading.points.get(sid, 0.0) >= settings.also_min_points
+                    and reading.known_share >= settings.min_known_features):
+                confidence = min(self.calibrated(reading), settings.several_max_confidence)
+                rest = [(s, round(min(p, confidence), 4)) for s, p in reading.probs[1:4]]
+                return Prediction(sid, round(confidence, 4), tuple(rest))
+        return None
 
     # ---- several problems in one description --------------------------------
     def _also(self, normalised: str, reading: _Reading) -> tuple[str, ...]:

@@ -212,3 +212,19 @@ def test_alternatives_are_given_to_the_same_four_places_as_the_answer(engine):
     for item in REALISTIC + SHORT:
         prediction = engine.classifier.predict(item.text)
         assert all(c == round(c, 4) for _, c in prediction.alternatives), (item.text, prediction)
+
+
+_ASIDE = "顺便问一下，你们店铺的运费模板怎么设置的？包邮的话偏远地区要不要加钱？我新开店很多都不懂"
+
+
+@pytest.mark.parametrize("problem, scenario", [
+    ("买家退货单号填错了。", "tracking_number_invalid"),
+    ("退回来的东西被压坏了，快递的责任。", "damaged_in_transit"),
+    ("买家把退货寄错地址了。", "wrong_return_address"),
+])
+def test_a_problem_told_before_an_unrelated_question_is_still_the_case(engine, problem, scenario):
+    """Merchants tell the case, then ask about something else; the question must not hide the case.
+    The answer is not confident (the message as a whole reads otherwise), so the card says so."""
+    prediction = engine.classifier.predict(problem + _ASIDE)
+    assert prediction.scenario == scenario and 0.45 <= prediction.confidence <= 0.75
+    assert engine.classifier.predict(_ASIDE).scenario == "unknown"         # the question alone is out of scope
