@@ -94,6 +94,10 @@ def test_facts_on_the_first_blind_set(figures):
     ("The return is in transit. I haven't received or inspected anything.", {"goods": "not_back"}),
     ("Return shows as delivered in the system, nobody has looked at it", {"goods": "delivered"}),
     ("We didn't take photos of the unboxing", {"evidence": ()}),
+    # Not knowing who signed for a parcel is not doubt about whose fault it is; the merchant's own
+    # word that the buyer sent it wrong is kept (no admission put in their mouth).
+    ("买家退货寄错地址了，寄到我们去年那个老仓库去了，东西现在也不知道谁签收的", {"fault": "buyer"}),
+    ("不知道是快递还是买家弄坏的", {"fault": "unsure"}),
 ])
 def test_facts_the_merchant_stated(text, expected):
     facts = default_fact_extractor().extract(text)
