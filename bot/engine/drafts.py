@@ -148,6 +148,11 @@ class Engine:
         prediction = self.classifier.predict(description)
         if prediction.scenario == DEADLINE_ONLY and _goods_not_on_the_way(facts):
             prediction = self.classifier.predict(description, exclude=_NOT_THE_DEADLINE)
+            settings = self.classifier.settings
+            if prediction.confidence < settings.several_max_confidence:
+                # The words spoke mostly of the deadline; what is left reads weakly: ask the merchant
+                # which case it is rather than draft on a guess.
+                prediction = replace(prediction, confidence=min(prediction.confidence, round(settings.min_confidence - 0.01, 4)))
         return Analysis(prediction, slots, amount_kind, facts)
 
     @staticmethod

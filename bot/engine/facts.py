@@ -37,6 +37,8 @@ _OWNER_WINDOW = 8         # characters before an evidence cue searched for someo
 _NEGATED_INSIDE = re.compile(r"没|未(?!来)|无")      # "我们没拍开箱视频" matched from 我们
 _PROMISED_INSIDE = re.compile(r"会|将|要|(?<![a-z])will ")   # "快递说之后会开证明": not evidence yet
 _NEGATED_AFTER = re.compile(r"\s*(没|没有|未|都没)")
+# Whose an address is: "买家以前的旧地址", "the buyer's old address".
+_BUYERS_OWN = re.compile(r"(买家|客人|顾客|用户|客户|对方|他|她)(自己)?(的|以前|之前|原来)|(buyer|customer|their|his|her)('s)?\s+$")
 # "haven't received or inspected anything": the negation before the first of two joined verbs.
 _NEGATED_PAIR = re.compile(r"(?:n't|\bnot|\bnever)\s+[a-z]+\s+(?:or|nor)\s+$")
 _ARRIVED = r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|收到|到货|退件.{0,4}到|(?<![a-z])(came back|arrived|sent back|returned|received)"   # compiled with _led
@@ -400,7 +402,7 @@ class FactExtractor:
             goods = "delivered"
         evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True)) \
             if self._evidence_in.search(text) else ()
-        fault = self._first(self._fault, text)
+        fault = self._fault_of(text)
         return Facts(
             item=items[0][1] if items else None,
             item_word=items[0][2] if items else None,
@@ -428,6 +430,21 @@ class FactExtractor:
         for kind, pattern in kinds:
             if pattern is not None and pattern.search(text):
                 return kind
+        return None
+
+    def _fault_of(self, text: str) -> str | None:
+        """The first kind of fault (FAULTS order) the text states. An old address is the shop's only
+        when it is not the buyer's ("签收的是买家以前的旧地址" is the buyer's old address)."""
+        for kind, pattern in self._fault:
+            if pattern is None:
+                continue
+            if kind != "shop":
+                if pattern.search(text):
+                    return kind
+                continue
+            for match in pattern.finditer(text):
+                if not _BUYERS_OWN.search(text, max(0, match.start() - 10), match.start()):
+                    return kind
         return None
 
     def _affirmed(self, pattern: re.Pattern[str], text: str, ours: bool = False) -> bool:

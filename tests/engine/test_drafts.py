@@ -227,3 +227,24 @@ def test_a_parcel_on_its_way_with_a_near_deadline_is_still_that_case(engine, des
     report = engine.report(description, locale)
     assert report["scenario"] == "return_in_transit_deadline"
     assert report["remedies"][0]["remedy"] == "extend_receiving_time"
+
+
+@pytest.mark.parametrize("description, locale, part", [
+    ("相机退回来少了镜头盖", "zh_CN", "镜头盖"),
+    ("客人寄回來的平板少了豆腐頭", "zh_TW", "豆腐頭"),          # in the merchant's own word
+    ("The earbuds came back without the charging case", "en", "charging case"),
+])
+def test_a_missing_part_is_named_not_counted_as_missing_items(engine, description, locale, part):
+    """"少了镜头盖" is a lens cap missing, not a number of cameras."""
+    report = engine.report(description, locale)
+    buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
+    assert part in buyer and not re.search(r"【件數?】|\[quantity\]|【件数】", buyer), buyer
+
+
+@pytest.mark.parametrize("description", ["退回來的陶瓷杯破了兩個，外箱完全沒有撞到的痕跡，感覺是客人自己用壞的",
+                                         "退回来的杯子破了，感觉是客人自己摔的"])
+def test_damage_the_merchant_puts_on_the_buyer_is_never_admitted(engine, description):
+    report = engine.report(description, "zh_TW")
+    assert report["facts"]["fault"] == "disputed"
+    assert report["drafts"][0]["remedy"] not in ("quality_settlement", "carrier_claim")
+    assert not any(re.search(r"很抱歉|真的很抱歉|給您添麻煩", d["text"]) for d in report["drafts"][:2])

@@ -98,6 +98,14 @@ def test_facts_on_the_first_blind_set(figures):
     # word that the buyer sent it wrong is kept (no admission put in their mouth).
     ("买家退货寄错地址了，寄到我们去年那个老仓库去了，东西现在也不知道谁签收的", {"fault": "buyer"}),
     ("不知道是快递还是买家弄坏的", {"fault": "unsure"}),
+    ("退回來的陶瓷杯破了兩個，外箱完全沒有撞到的痕跡，感覺是客人自己用壞的", {"fault": "disputed"}),
+    ("快递显示签收了 但签收的是买家以前的旧地址 他现在说没收到要退款", {"fault": None}),
+    ("退货寄到我们以前的旧仓库了", {"fault": "shop"}),
+    # Parts a merchant names as missing, in their own words.
+    ("相机退回来少了镜头盖", {"accessory": "lens_cap"}),
+    ("智能手表退回来没有表带", {"accessory": "strap"}),
+    ("客人寄回來的平板少了豆腐頭", {"accessory": "charger"}),
+    ("退货包裹拆开只有个耳机盒子，充电仓和数据线都没了", {"accessories": ("charging_case", "cable")}),
 ])
 def test_facts_the_merchant_stated(text, expected):
     facts = default_fact_extractor().extract(text)
