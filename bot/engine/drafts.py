@@ -143,7 +143,7 @@ class Engine:
     def analyse(self, description: str) -> Analysis:
         slots, amount_kind = self.slots.extract_details(description)
         facts = self.facts.extract(description)
-        if "amount" in slots:
+        if "amount" in slots and not facts.offer_refused:     # an amount the buyer turned down is not proposed again
             facts = replace(facts, amount_named=True)
         prediction = self.classifier.predict(description)
         if prediction.scenario == DEADLINE_ONLY and _goods_not_on_the_way(facts):

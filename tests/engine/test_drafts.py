@@ -248,3 +248,15 @@ def test_damage_the_merchant_puts_on_the_buyer_is_never_admitted(engine, descrip
     assert report["facts"]["fault"] == "disputed"
     assert report["drafts"][0]["remedy"] not in ("quality_settlement", "carrier_claim")
     assert not any(re.search(r"很抱歉|真的很抱歉|給您添麻煩", d["text"]) for d in report["drafts"][:2])
+
+
+@pytest.mark.parametrize("description, locale, amount", [
+    ("客户说裙子起球质量差，已经给她优惠10块了她还是要退货退款", "zh_CN", "10"),
+    ("客人說保溫瓶有怪味道要退貨，我說可以折100塊，她還是堅持要退", "zh_TW", "100"),
+    ("Buyer says the mug leaks. We offered a ¥30 partial refund and she declined.", "en", "30"),
+])
+def test_an_amount_the_buyer_turned_down_is_not_offered_again(engine, description, locale, amount):
+    report = engine.report(description, locale)
+    assert report["facts"]["offer_refused"] is True
+    assert "partial_refund" not in [o["remedy"] for o in report["remedies"]]
+    assert not any(amount in d["text"] for d in report["drafts"]), report["drafts"][0]["text"]

@@ -106,6 +106,14 @@ def test_facts_on_the_first_blind_set(figures):
     ("智能手表退回来没有表带", {"accessory": "strap"}),
     ("客人寄回來的平板少了豆腐頭", {"accessory": "charger"}),
     ("退货包裹拆开只有个耳机盒子，充电仓和数据线都没了", {"accessories": ("charging_case", "cable")}),
+    # An amount the buyer already turned down; doubts the merchant voices without saying "we think".
+    ("客户说裙子起球质量差，我让她拍照她发了张糊的看不清，已经给她优惠10块了她还是要退货退款",
+     {"offer_refused": True, "fault": "unsure"}),
+    ("客人說保溫瓶有怪味道要退貨，我說可以折100塊，她還是堅持要退，可是同一批出貨都沒人反應",
+     {"offer_refused": True, "fault": "disputed"}),
+    ("The zipper broke, she says, but it looks like it was yanked hard. We offered 50% and she refused.",
+     {"offer_refused": True, "fault": "disputed"}),
+    ("衣服吊牌剪了，给她退一半她同意了", {"offer_refused": False}),
 ])
 def test_facts_the_merchant_stated(text, expected):
     facts = default_fact_extractor().extract(text)
