@@ -108,6 +108,11 @@ def check_description(text: str) -> str:
 
 
 _NOT_THE_DEADLINE = frozenset({DEADLINE_ONLY})
+WRONG_ITEM = "wrong_item_returned"
+_PLAINLY_SAID = 0.85     # a reading this sure stands against one contrary fact
+# The cases about what came back in the parcel (the others are about where it is or went).
+_ABOUT_THE_GOODS = frozenset({"missing_items", "resale_affected", "quality_issue_return", "damaged_in_transit",
+                              "received_not_inspected"})
 
 
 def _goods_not_on_the_way(facts: Facts) -> bool:
@@ -119,6 +124,13 @@ def _goods_not_on_the_way(facts: Facts) -> bool:
         return False
     return facts.goods is not None or bool(facts.conditions or facts.received_instead or facts.accessory
                                            or facts.accessories)
+
+
+def _goods_came_back_wrong(facts: Facts) -> bool:
+    """The description says a return is back and what is wrong with it (a defect, a missing part, other
+    goods inside) — whatever else the message goes on to ask."""
+    return facts.goods in ("inspected", "delivered") and bool(
+        facts.conditions or facts.accessory or facts.accessories or facts.received_instead)
 
 
 class Engine:
@@ -145,15 +157,31 @@ class Engine:
         facts = self.facts.extract(description)
         if "amount" in slots and not facts.offer_refused:     # an amount the buyer turned down is not proposed again
             facts = replace(facts, amount_named=True)
-        prediction = self.classifier.predict(description)
+        return Analysis(self._reconciled(self.classifier.predict(description), description, facts), slots, amount_kind, facts)
+
+    def _reconciled(self, prediction: Prediction, description: str, facts: Facts) -> Prediction:
+        """The classifier's reading checked against the facts: where they contradict it, another case,
+        or — when what is left reads weakly — the merchant is asked which case it is (a confidence
+        below min_confidence) rather than drafted for on a guess."""
+        settings = self.classifier.settings
+        ask = round(settings.min_confidence - 0.01, 4)
         if prediction.scenario == DEADLINE_ONLY and _goods_not_on_the_way(facts):
             prediction = self.classifier.predict(description, exclude=_NOT_THE_DEADLINE)
-            settings = self.classifier.settings
             if prediction.confidence < settings.several_max_confidence:
-                # The words spoke mostly of the deadline; what is left reads weakly: ask the merchant
-                # which case it is rather than draft on a guess.
-                prediction = replace(prediction, confidence=min(prediction.confidence, round(settings.min_confidence - 0.01, 4)))
-        return Analysis(prediction, slots, amount_kind, facts)
+                # the words spoke mostly of the deadline, and what is left reads weakly
+                prediction = replace(prediction, confidence=min(prediction.confidence, ask))
+        if (facts.received_instead and prediction.scenario in _ABOUT_THE_GOODS
+                and WRONG_ITEM in (s for s, _c in prediction.alternatives)
+                and prediction.confidence < _PLAINLY_SAID):
+            # other goods came back in place of the shop's: a wrong item drafted as a missing one tells
+            # the buyer something else happened
+            prediction = replace(prediction, confidence=min(prediction.confidence, ask))
+        if prediction.scenario == UNKNOWN and _goods_came_back_wrong(facts) and prediction.alternatives:
+            # the words read as out of scope, yet a return is back with something wrong with it: not
+            # "this is not a return problem"
+            best, probability = prediction.alternatives[0]
+            prediction = Prediction(best, round(min(probability, ask), 4), prediction.alternatives[1:])
+        return prediction
 
     @staticmethod
     def facts_of(facts: Facts | dict | None) -> Facts:

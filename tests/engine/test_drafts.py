@@ -260,3 +260,32 @@ def test_an_amount_the_buyer_turned_down_is_not_offered_again(engine, descriptio
     assert report["facts"]["offer_refused"] is True
     assert "partial_refund" not in [o["remedy"] for o in report["remedies"]]
     assert not any(amount in d["text"] for d in report["drafts"]), report["drafts"][0]["text"]
+
+
+@pytest.mark.parametrize("description, offered", [
+    ("买家退回的羽绒服袖口有个烧焦的小洞，发货前我们质检过肯定没有，他非说收到就这样，怎么回比较好？",
+     {"quality_issue_return", "resale_affected"}),
+    ("空调扇退回来遥控器没了，买家说打包的时候明明放进去了，还发了个打包视频，但视频里根本看不到遥控器。这种可以拒收吗？",
+     {"missing_items"}),
+])
+def test_a_return_that_came_back_wrong_is_never_called_out_of_scope(engine, description, offered):
+    """However the merchant goes on to ask about it, a return that is back with something wrong with
+    it gets "which of these is it?" (the bot asks), not "this doesn't look like a return problem"."""
+    prediction = engine.analyse(description).prediction
+    assert prediction.scenario != "unknown"
+    assert prediction.confidence < engine.classifier.settings.min_confidence          # asked, not drafted on a guess
+    assert offered & {prediction.scenario, *(s for s, _c in prediction.alternatives[:2])}
+
+
+def test_a_question_about_something_else_stays_out_of_scope(engine):
+    assert engine.analyse("想問下啲運費係點計㗎？有客人話寄去離島要另外加錢，唔係退貨嘅問題").prediction.scenario == "unknown"
+
+
+def test_other_goods_in_place_of_the_shops_are_not_drafted_as_missing_items(engine):
+    """"A phone case instead of the charger": a wrong item; drafted as a missing one, the buyer would be
+    told part of their return is missing. Unless the words say plainly which case it is, the bot asks."""
+    prediction = engine.analyse("Buyer sent back a phone case instead of the wireless charger he ordered").prediction
+    assert prediction.scenario == "wrong_item_returned" or (
+        prediction.confidence < engine.classifier.settings.min_confidence
+        and "wrong_item_returned" in [s for s, _c in prediction.alternatives[:2]])
+    assert engine.facts.extract("Can we do a partial refund instead of a full one?").received_instead is None

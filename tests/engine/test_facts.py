@@ -125,3 +125,9 @@ def test_facts_round_trip_through_the_store_format():
     facts = default_fact_extractor().extract("快递把杯子压碎了，我们有开箱视频，仓库今天下午验货")
     assert Facts.from_dict(facts.as_dict()) == facts
     assert "stall_days" not in facts.as_dict()          # absent facts stay absent
+
+
+def test_a_burn_hole_is_not_a_burnt_smell():
+    extract = default_fact_extractor().extract
+    assert extract("买家退回的羽绒服袖口有个烧焦的小洞").conditions == ("burn_hole",)
+    assert extract("电吹风用了有烧焦味").conditions == ("burnt_smell",)
