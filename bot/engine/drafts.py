@@ -375,8 +375,10 @@ class Engine:
 
 
 def _as_issue(phrase: str) -> str:
-    """A reported condition as the name of a problem: 起球了 → 起球 ("您反馈的裤子起球问题")."""
-    return phrase[:-1] if phrase.endswith("了") else phrase
+    """A reported condition as the name of a problem: 起球了 → 起球 ("您反馈的裤子起球问题"); a
+    one-character one keeps its 了 (破了 → "杯子破了的问题", not "杯子破问题")."""
+    issue = phrase[:-1] if phrase.endswith("了") else phrase
+    return issue if len(issue) > 1 else f"{phrase}的"
 
 
 def _counted(shown: object, quantity: object, named: dict[str, object], locale: str, counted: str | None) -> str:

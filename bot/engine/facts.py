@@ -68,6 +68,7 @@ class Facts:
     accessories: tuple[str, ...] = ()       # every gift or accessory named, when more than one ("充电器和遥控器")
     counted_word: str | None = None         # the item counted in the text ("少了一个枕套"), when not the first item
     offer_refused: bool = False             # the merchant offered the buyer an amount and the buyer turned it down
+    deadline_near: bool = False             # a platform deadline or an automatic refund is close ("明天就自动退款了")
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -354,6 +355,7 @@ class FactExtractor:
         self.usage_conditions = frozenset(raw["usage_conditions"])
         self._carrier_said = _patterns(raw["carrier_said"], found_only=True)
         self._offer_refused = _patterns(raw["offer_refused"], found_only=True)
+        self._deadline_near = _patterns(raw["deadline_near"], found_only=True)
         self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
@@ -422,6 +424,7 @@ class FactExtractor:
             fault=fault,
             carrier_said=fault == "carrier" and bool(self._carrier_said.search(text)),
             offer_refused=bool(self._offer_refused and self._offer_refused.search(text)),
+            deadline_near=bool(self._deadline_near and self._deadline_near.search(text)),
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

@@ -289,3 +289,12 @@ def test_other_goods_in_place_of_the_shops_are_not_drafted_as_missing_items(engi
         prediction.confidence < engine.classifier.settings.min_confidence
         and "wrong_item_returned" in [s for s, _c in prediction.alternatives[:2]])
     assert engine.facts.extract("Can we do a partial refund instead of a full one?").received_instead is None
+
+
+def test_a_stalled_return_with_a_deadline_close_is_traced_with_the_time_extended_before_any_claim(engine):
+    description = ("退货快递一直没动静，中通75139284016622从3号到现在都卡在转运中心没更新。"
+                   "后台显示还剩2天就要自动确认收货退款了，货还没到我手上")
+    report = engine.report(description, "zh_CN")
+    assert [o["remedy"] for o in report["remedies"]] == ["trace_request", "carrier_claim"]     # the claim stays offered
+    assert "延长收货时间" in report["drafts"][0]["text"]
+    assert engine.report("退货物流半个月没动了", "zh_CN")["remedies"][0]["remedy"] == "carrier_claim"

@@ -114,6 +114,9 @@ def test_facts_on_the_first_blind_set(figures):
     ("The zipper broke, she says, but it looks like it was yanked hard. We offered 50% and she refused.",
      {"offer_refused": True, "fault": "disputed"}),
     ("衣服吊牌剪了，给她退一半她同意了", {"offer_refused": False}),
+    ("后台显示还剩2天就要自动确认收货退款了", {"deadline_near": True}),
+    ("refund auto-approves tomorrow", {"deadline_near": True}),
+    ("退货物流半个月没动了", {"deadline_near": False}),
 ])
 def test_facts_the_merchant_stated(text, expected):
     facts = default_fact_extractor().extract(text)
