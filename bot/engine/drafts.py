@@ -110,6 +110,7 @@ def check_description(text: str) -> str:
 _NOT_THE_DEADLINE = frozenset({DEADLINE_ONLY})
 WRONG_ITEM = "wrong_item_returned"
 _PLAINLY_SAID = 0.85     # a reading this sure stands against one contrary fact
+_A_RETURN = re.compile(r"退[货貨]|退回|寄回|退件|寄還|(?i:\breturn|sent (?:it )?back|send (?:it )?back)")
 # The cases about what came back in the parcel (the others are about where it is or went).
 _ABOUT_THE_GOODS = frozenset({"missing_items", "resale_affected", "quality_issue_return", "damaged_in_transit",
                               "received_not_inspected"})
@@ -176,6 +177,10 @@ class Engine:
             # other goods came back in place of the shop's: a wrong item drafted as a missing one tells
             # the buyer something else happened
             prediction = replace(prediction, confidence=min(prediction.confidence, ask))
+        if facts.order_not_received and prediction.scenario != UNKNOWN and not _A_RETURN.search(description):
+            # the buyer never got the order, and no return is spoken of: the shop's delivery, not a return
+            return Prediction(UNKNOWN, 0.5, ((prediction.scenario, min(prediction.confidence, 0.5)),
+                                             *prediction.alternatives[:2]))
         if prediction.scenario == UNKNOWN and _goods_came_back_wrong(facts) and prediction.alternatives:
             # the words read as out of scope, yet a return is back with something wrong with it: not
             # "this is not a return problem"

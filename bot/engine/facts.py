@@ -69,6 +69,7 @@ class Facts:
     counted_word: str | None = None         # the item counted in the text ("少了一个枕套"), when not the first item
     offer_refused: bool = False             # the merchant offered the buyer an amount and the buyer turned it down
     deadline_near: bool = False             # a platform deadline or an automatic refund is close ("明天就自动退款了")
+    order_not_received: bool = False        # the buyer says the order itself never reached them ("他说没收到货")
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -356,6 +357,7 @@ class FactExtractor:
         self._carrier_said = _patterns(raw["carrier_said"], found_only=True)
         self._offer_refused = _patterns(raw["offer_refused"], found_only=True)
         self._deadline_near = _patterns(raw["deadline_near"], found_only=True)
+        self._order_not_received = _patterns(raw["order_not_received"], found_only=True)
         self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
@@ -425,6 +427,7 @@ class FactExtractor:
             carrier_said=fault == "carrier" and bool(self._carrier_said.search(text)),
             offer_refused=bool(self._offer_refused and self._offer_refused.search(text)),
             deadline_near=bool(self._deadline_near and self._deadline_near.search(text)),
+            order_not_received=bool(self._order_not_received and self._order_not_received.search(text)),
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

@@ -298,3 +298,10 @@ def test_a_stalled_return_with_a_deadline_close_is_traced_with_the_time_extended
     assert [o["remedy"] for o in report["remedies"]] == ["trace_request", "carrier_claim"]     # the claim stays offered
     assert "延长收货时间" in report["drafts"][0]["text"]
     assert engine.report("退货物流半个月没动了", "zh_CN")["remedies"][0]["remedy"] == "carrier_claim"
+
+
+def test_an_order_the_buyer_never_received_is_not_read_as_a_return(engine):
+    """The shop's own parcel signed for at the buyer's old address: nothing came back, so no draft may
+    tell the buyer their return was signed for and is being inspected."""
+    assert engine.analyse("快递显示签收了 但签收的是买家以前的旧地址 他现在说没收到要退款").prediction.scenario == "unknown"
+    assert engine.analyse("买家说他寄回来了，我们还没收到").prediction.scenario != "unknown"     # a return, not yet here

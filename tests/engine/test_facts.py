@@ -117,6 +117,9 @@ def test_facts_on_the_first_blind_set(figures):
     ("后台显示还剩2天就要自动确认收货退款了", {"deadline_near": True}),
     ("refund auto-approves tomorrow", {"deadline_near": True}),
     ("退货物流半个月没动了", {"deadline_near": False}),
+    ("快递显示签收了 但签收的是买家以前的旧地址 他现在说没收到要退款", {"order_not_received": True}),
+    ("买家说没收到退款", {"order_not_received": False}),
+    ("Buyer returned it but says she never got the refund", {"order_not_received": False}),
 ])
 def test_facts_the_merchant_stated(text, expected):
     facts = default_fact_extractor().extract(text)
