@@ -264,6 +264,7 @@ class Engine:
             "received_instead_id": facts.received_instead or "",
             "accessory": accessory or names.generic["accessory"][locale],
             "accessory_named": accessory is not None,
+            "accessory_is_gift": facts.accessory in (None, "gift"),      # a gift may have been used; a lens cap is not
             "fault": facts.fault or "",
             "goods": facts.goods or "",
             "evidence": list(facts.evidence),

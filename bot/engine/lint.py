@@ -22,7 +22,7 @@ TEMPLATE_VARIABLES = frozenset(
     {"shop", "signature", "tone", "tracking_number", "carrier", "amount", "amount_kind", "quantity", "order_id", "scenario",
      "remedy", "audience", "scenario_title", "remedy_title", "today", "range", "dict",
      "value", "time_frame", "ship_date", "insured", "phone",
-     "item", "item_named", "unit", "condition", "condition_ids", "reported", "received_instead", "received_instead_id", "accessory", "accessory_named", "fault", "goods",
+     "item", "item_named", "unit", "condition", "condition_ids", "reported", "received_instead", "received_instead_id", "accessory", "accessory_named", "accessory_is_gift", "fault", "goods",
      "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging", "carrier_said", "reported_issue"}
 ) | frozenset(MOVE_VARIABLES)
 # Long but realistic details: a platform note must stay within the limit even with these.

@@ -305,3 +305,12 @@ def test_an_order_the_buyer_never_received_is_not_read_as_a_return(engine):
     tell the buyer their return was signed for and is being inspected."""
     assert engine.analyse("快递显示签收了 但签收的是买家以前的旧地址 他现在说没收到要退款").prediction.scenario == "unknown"
     assert engine.analyse("买家说他寄回来了，我们还没收到").prediction.scenario != "unknown"     # a return, not yet here
+
+
+@pytest.mark.parametrize("description, locale, used", [
+    ("相机退回来少了镜头盖", "zh_CN", False), ("赠品没退回来", "zh_CN", True),
+    ("客人寄回來的平板少了豆腐頭", "zh_TW", False), ("The earbuds came back without the charging case", "en", False),
+])
+def test_only_a_gift_is_supposed_to_have_been_used(engine, description, locale, used):
+    buyer = next(d["text"] for d in engine.report(description, locale)["drafts"] if d["audience"] == "buyer")
+    assert bool(re.search(r"用过|用過|been used", buyer)) == used, buyer
