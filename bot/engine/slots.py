@@ -70,7 +70,8 @@ _MISSING_EN_BY_WORD = ((2, _MISSING_EN[:3]), (3, _MISSING_EN[3:]))
 
 _AMOUNT_NUMBER = rf"((?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
 # What happens to a piece of the goods, just before its count ("凹了一块", "缺一块", "磕掉两块").
-_NOT_A_PIECE = "".join(f"(?<!{verb})" for verb in ("凹了", "缺了", "掉了", "破了", "磕了", "碎了", "裂了", "烂了", "凹", "缺", "掉", "磕"))
+_NOT_A_PIECE = "".join(f"(?<!{verb})" for verb in ("凹了", "缺了", "掉了", "破了", "磕了", "碎了", "裂了", "烂了", "凹", "缺", "掉", "磕",
+                                                     "碎成", "摔成", "裂成", "断成", "掰成", "压成"))
 _AMOUNTS = [
     re.compile(r"(?:扣除?|少退|deduct(?:ing)?)\s*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双])", re.I),   # "想扣40", "deduct 40"
     re.compile(r"(?<![a-z])refund(?:ing)? (?:of |to |only |just )*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%])", re.I),   # "refund 60 instead of 120"
@@ -82,6 +83,9 @@ _AMOUNTS = [
     re.compile(r"(?:只退|退款?(?:改成|改为|改到)?|(?<!名)改成|改为)\s*([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只台套盒箱瓶支张天号月日次])", re.I),
 ]
 _ANY_AMOUNT = any_of(_AMOUNTS, re.I)       # whether any is there, in one scan (all of them are re.I)
+# A figure with no refund word before it, right after an order number, is the order's price.
+_AFTER_AN_ORDER_NUMBER = re.compile(r"\d{12,}\s*[,，、:：]?\s*(?:金额|价格|售价|实付|付了|¥|￥)?\s*$")
+_PRICE = "price"
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
 _DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*(?:人民币|rmb|cny|¥|￥)?\s*$", re.I)
@@ -165,6 +169,8 @@ class SlotExtractor:
         if carrier:
             slots["carrier"] = carrier
         amount, amount_kind = self._amount(simplified)
+        if amount_kind == _PRICE:       # the order's price, not a refund to propose: the goods' value
+            slots["value"], amount, amount_kind = amount, None, None
         if amount is not None:
             slots["amount"] = amount
         quantity = self._quantity(simplified)
@@ -244,6 +250,9 @@ class SlotExtractor:
                 chosen = (start, value)
                 break
         start, value = chosen
+        if chosen is found[0] and not _AMOUNT_CUE.search(text[max(0, start - 6) : start]) \
+                and _AFTER_AN_ORDER_NUMBER.search(text[max(0, start - 24) : start]):
+            return round(value, 2), _PRICE          # "订单号3729104857362819，229块"
         kind = "deduction" if _DEDUCTION_CUE.search(text[max(0, start - 8) : start]) else "refund"
         return round(value, 2), kind
 

@@ -120,6 +120,7 @@ def test_facts_on_the_first_blind_set(figures):
     ("快递显示签收了 但签收的是买家以前的旧地址 他现在说没收到要退款", {"order_not_received": True}),
     ("买家说没收到退款", {"order_not_received": False}),
     ("Buyer returned it but says she never got the refund", {"order_not_received": False}),
+    ("Got a return for a desk lamp and the base is cracked", {"item": "lamp"}),
 ])
 def test_facts_the_merchant_stated(text, expected):
     facts = default_fact_extractor().extract(text)

@@ -126,3 +126,14 @@ def test_a_bare_figure_after_a_refund_verb_is_the_amount(engine, text, amount):
 ])
 def test_kuai_is_money_only_when_it_ends_the_figure(engine, text, amount):
     assert engine.slots.extract(text).get("amount") == amount
+
+
+@pytest.mark.parametrize("text, slots", [
+    ("退回来那个花瓶碎成三块了，箱子外面压的扁扁的", {}),                                   # pieces of the vase, not ¥3
+    ("花瓶碎成两块了，退款50块", {"amount": 50.0}),
+    # right after the order number, with no refund word: the order's price, not a refund to propose
+    ("吊牌剪了，订单号3729104857362819，229块，这种能拒吗", {"value": 229.0, "order_id": "3729104857362819"}),
+    ("订单号3729104857362819，退款50块", {"amount": 50.0, "order_id": "3729104857362819"}),
+])
+def test_pieces_and_prices_are_not_refunds_to_propose(engine, text, slots):
+    assert engine.slots.extract(text) == slots
