@@ -110,7 +110,6 @@ def check_description(text: str) -> str:
 _NOT_THE_DEADLINE = frozenset({DEADLINE_ONLY})
 WRONG_ITEM = "wrong_item_returned"
 _PLAINLY_SAID = 0.85     # a reading this sure stands against one contrary fact
-_A_RETURN = re.compile(r"退[货貨]|退回|寄回|退件|寄還|(?i:\breturn|sent (?:it )?back|send (?:it )?back)")
 # The cases about what came back in the parcel (the others are about where it is or went).
 _ABOUT_THE_GOODS = frozenset({"missing_items", "resale_affected", "quality_issue_return", "damaged_in_transit",
                               "received_not_inspected"})
@@ -127,10 +126,10 @@ def _goods_not_on_the_way(facts: Facts) -> bool:
                                            or facts.accessories)
 
 
-def _goods_came_back_wrong(facts: Facts) -> bool:
-    """The description says a return is back and what is wrong with it (a defect, a missing part, other
-    goods inside) — whatever else the message goes on to ask."""
-    return facts.goods in ("inspected", "delivered") and bool(
+def _a_return_gone_wrong(facts: Facts) -> bool:
+    """The description tells of a return — one that is back, or one it speaks of — and of something
+    wrong with the goods (a defect, a missing part, other goods inside), whatever else it goes on to ask."""
+    return (facts.goods in ("inspected", "delivered") or facts.return_named) and bool(
         facts.conditions or facts.accessory or facts.accessories or facts.received_instead)
 
 
@@ -177,13 +176,13 @@ class Engine:
             # other goods came back in place of the shop's: a wrong item drafted as a missing one tells
             # the buyer something else happened
             prediction = replace(prediction, confidence=min(prediction.confidence, ask))
-        if facts.order_not_received and prediction.scenario != UNKNOWN and not _A_RETURN.search(description):
+        if facts.order_not_received and not facts.return_named and prediction.scenario != UNKNOWN:
             # the buyer never got the order, and no return is spoken of: the shop's delivery, not a return
-            return Prediction(UNKNOWN, 0.5, ((prediction.scenario, min(prediction.confidence, 0.5)),
-                                             *prediction.alternatives[:2]))
-        if prediction.scenario == UNKNOWN and _goods_came_back_wrong(facts) and prediction.alternatives:
-            # the words read as out of scope, yet a return is back with something wrong with it: not
-            # "this is not a return problem"
+            others = [(s, p) for s, p in prediction.alternatives if s != UNKNOWN][:2]
+            return Prediction(UNKNOWN, 0.5, ((prediction.scenario, min(prediction.confidence, 0.5)), *others))
+        if prediction.scenario == UNKNOWN and _a_return_gone_wrong(facts) and prediction.alternatives:
+            # the words read as out of scope, yet the facts tell of a return with something wrong with
+            # it: not "this is not a return problem"
             best, probability = prediction.alternatives[0]
             prediction = Prediction(best, round(min(probability, ask), 4), prediction.alternatives[1:])
         return prediction

@@ -28,7 +28,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAULTS = ("unsure", "disputed", "buyer", "carrier", "shop")
 GOODS = ("delivered", "inspected", "not_back")   # checked in this order: "signed for, not opened yet" is delivered
 EVIDENCE = ("photos", "video", "carrier_proof", "refused", "tested")
-_WORDING = frozenset({"item_word", "accessory_word", "unit_word", "item_count", "amount_named", "asked_for"})
+_WORDING = frozenset({"item_word", "accessory_word", "unit_word", "item_count", "amount_named", "asked_for", "return_named"})
 _COUNT_BEFORE = re.compile(rf"((?:[0-9]+|[一二两三四五六七八九十]+)\s*[{MEASURE_WORDS}])(?:的)?\s*$")
 _COUNTED = rf"(?:(?<![0-9])[0-9]+|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])"   # compiled with _led
 _NEGATION_WINDOW = 3       # characters before a cue searched for a negation
@@ -70,6 +70,7 @@ class Facts:
     offer_refused: bool = False             # the merchant offered the buyer an amount and the buyer turned it down
     deadline_near: bool = False             # a platform deadline or an automatic refund is close ("明天就自动退款了")
     order_not_received: bool = False        # the buyer says the order itself never reached them ("他说没收到货")
+    return_named: bool = False              # the description speaks of a return (退货, 寄回, return): wording
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -358,6 +359,7 @@ class FactExtractor:
         self._offer_refused = _patterns(raw["offer_refused"], found_only=True)
         self._deadline_near = _patterns(raw["deadline_near"], found_only=True)
         self._order_not_received = _patterns(raw["order_not_received"], found_only=True)
+        self._return_named = _patterns(raw["return_named"], found_only=True)
         self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
@@ -428,6 +430,7 @@ class FactExtractor:
             offer_refused=bool(self._offer_refused and self._offer_refused.search(text)),
             deadline_near=bool(self._deadline_near and self._deadline_near.search(text)),
             order_not_received=bool(self._order_not_received and self._order_not_received.search(text)),
+            return_named=bool(self._return_named and self._return_named.search(text)),
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

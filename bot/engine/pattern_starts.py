@@ -34,14 +34,10 @@ def split_top(pattern: str) -> list[str] | None:
     """`pattern` cut at its top-level |, or None when its brackets do not read plainly."""
     parts, depth, start = [], 0, 0
     try:
-        for i, ch in _syntax(pattern):
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth < 0:
-                    return None
-            elif ch == "|" and depth == 0:
+        for i, ch, depth in _with_depth(pattern):
+            if depth < 0:
+                return None
+            if ch == "|" and depth == 0:
                 parts.append(pattern[start:i])
                 start = i + 1
     except ValueError:
@@ -50,6 +46,17 @@ def split_top(pattern: str) -> list[str] | None:
         return None
     parts.append(pattern[start:])
     return parts
+
+
+def _with_depth(pattern: str):
+    """_syntax's (position, character), with the group depth after that character."""
+    depth = 0
+    for i, ch in _syntax(pattern):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        yield i, ch, depth
 
 
 def _syntax(pattern: str):
@@ -124,18 +131,10 @@ def _alternative_first(alternative: str) -> frozenset[str]:
 
 def group_end(alternative: str) -> int | None:
     """Where the group opened at the start of `alternative` closes."""
-    depth = 0
     try:
-        for i, ch in _syntax(alternative):
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    return i
+        return next((i for i, ch, depth in _with_depth(alternative) if ch == ")" and depth == 0), None)
     except ValueError:
         return None
-    return None
 
 
 def _after_quantifier(alternative: str, i: int) -> str | None:

@@ -252,13 +252,13 @@ def test_damage_the_merchant_puts_on_the_buyer_is_never_admitted(engine, descrip
 
 @pytest.mark.parametrize("description, locale, amount", [
     ("客户说裙子起球质量差，已经给她优惠10块了她还是要退货退款", "zh_CN", "10"),
-    ("客人說保溫瓶有怪味道要退貨，我說可以折100塊，她還是堅持要退", "zh_TW", "100"),
+    ("客人說保溫瓶有怪味道品質有問題要退貨，我說可以折100塊，她還是堅持要退", "zh_TW", "100"),
     ("Buyer says the mug leaks. We offered a ¥30 partial refund and she declined.", "en", "30"),
 ])
 def test_an_amount_the_buyer_turned_down_is_not_offered_again(engine, description, locale, amount):
     report = engine.report(description, locale)
-    assert report["facts"]["offer_refused"] is True
-    assert "partial_refund" not in [o["remedy"] for o in report["remedies"]]
+    assert report["facts"]["offer_refused"] is True and report["scenario"] == "quality_issue_return"
+    assert report["drafts"] and "partial_refund" not in [o["remedy"] for o in report["remedies"]]
     assert not any(amount in d["text"] for d in report["drafts"]), report["drafts"][0]["text"]
 
 
@@ -275,6 +275,13 @@ def test_a_return_that_came_back_wrong_is_never_called_out_of_scope(engine, desc
     assert prediction.scenario != "unknown"
     assert prediction.confidence < engine.classifier.settings.min_confidence          # asked, not drafted on a guess
     assert offered & {prediction.scenario, *(s for s, _c in prediction.alternatives[:2])}
+
+
+def test_a_return_the_merchant_only_speaks_of_is_asked_about_too(engine):
+    """The goods are not back yet, but the buyer wants to return them for a stated problem."""
+    prediction = engine.analyse("客人說保溫瓶有怪味道要退貨，我說可以折100塊，她還是堅持要退").prediction
+    assert prediction.scenario != "unknown" and prediction.confidence < engine.classifier.settings.min_confidence
+    assert "quality_issue_return" in {prediction.scenario, *(s for s, _c in prediction.alternatives)}
 
 
 def test_a_question_about_something_else_stays_out_of_scope(engine):

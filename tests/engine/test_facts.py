@@ -121,6 +121,8 @@ def test_facts_on_the_first_blind_set(figures):
     ("买家说没收到退款", {"order_not_received": False}),
     ("Buyer returned it but says she never got the refund", {"order_not_received": False}),
     ("Got a return for a desk lamp and the base is cracked", {"item": "lamp"}),
+    ("客人說保溫瓶有怪味道要退貨", {"return_named": True}),
+    ("他现在说没收到要退款", {"return_named": False, "order_not_received": True}),
 ])
 def test_facts_the_merchant_stated(text, expected):
     facts = default_fact_extractor().extract(text)
