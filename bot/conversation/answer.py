@@ -10,7 +10,7 @@ import datetime as dt
 from bot.conversation.model import CLOSED, Button, Case, CaseEvent, Profile, Reply, one_transaction
 from bot.engine.drafts import MerchantSettings
 from bot.engine.move_drafts import HistoryEntry, MoveContext, move_drafts
-from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, DECIDE, MOVES, STANCES, NextMove, Position, ladder_for, next_move
+from bot.engine.negotiation import ASK_LIMIT, ASK_MERCHANT, DECIDE, MOVES, STANCES, NextMove, Position, after_refund, ladder_for, next_move
 from bot.engine.packs import PackError, load_pack
 from bot.engine.stances import MAX_ANSWER_CHARS, BuyerReading
 from bot.i18n import N_, translator
@@ -150,7 +150,8 @@ class AnswerFlow:
             return Reply(title=head, text="\n".join(lines), buttons=self._answer_buttons(profile, case, step, None), replace=replace)
         self._apply(profile, case, step, answer)
         self._event(profile.merchant_id, case, "moved", _step_data(step))
-        advice = ladder_for(self.engine.catalogue).advice(step.move, profile.locale)
+        advice = ladder_for(self.engine.catalogue).advice(step.move, profile.locale,
+                                                          after_refund(self.engine.catalogue, step.remedy))
         lines.append(_("Next: {move}").format(move=self._move_title(profile, step)))
         lines.append(advice)
         drafts = self._move_drafts(profile, case, step, answer)

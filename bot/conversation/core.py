@@ -190,7 +190,7 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
         catalogue = self.engine.catalogue
         if verb == "rm" and arg in {o.remedy for o in self.engine.remedy_options(case.scenario, case.facts)}:
-            case.remedy, case.audience, case.pending = arg, "buyer", None
+            case.remedy, case.audience, case.pending = arg, self._first_audience(arg), None
             self.store.add_event(merchant_id, CaseEvent(case.case_id, self.clock(), "offered", {
                 "move": "opening", "remedy": arg, "amount": case.slots.get("amount"), "amount_kind": case.amount_kind or "refund"}))
         elif verb == "au" and case.remedy and arg in catalogue.remedy(case.remedy).audiences:

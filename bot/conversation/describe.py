@@ -56,6 +56,7 @@ class DescribeFlow:
             case.facts[_ALSO] = also
         options = self.engine.remedy_options(case.scenario, case.facts)
         case.remedy = options[0].remedy if options else None
+        case.audience = self._first_audience(case.remedy)
         # saved once, question, opening event and all
         return [self._case_reply(profile, case, dirty=True, options=options, opened=description)]
 
@@ -64,6 +65,10 @@ class DescribeFlow:
         return CaseEvent(case.case_id, self.clock(), "opened", {
             "description": description[:500], "scenario": case.scenario, "remedy": case.remedy,
             "amount": case.slots.get("amount"), "amount_kind": case.amount_kind or "refund"})
+
+    def _first_audience(self, remedy: str | None) -> str:
+        """Whom a remedy's draft is shown for first: the buyer, unless it writes to the carrier first."""
+        return self.engine.catalogue.remedy(remedy).audiences[0] if remedy else "buyer"
 
     def _recommended(self, case: Case) -> str | None:
         options = self.engine.remedy_options(case.scenario, case.facts)
@@ -91,6 +96,7 @@ class DescribeFlow:
         case.status, case.outcome = "open", None
         case.created_at = case.created_at or self.clock()
         case.remedy = self._recommended(case)
+        case.audience = self._first_audience(case.remedy)
         # a case's own question: answered in place
         return [self._case_reply(profile, case, replace=bool(case_id), dirty=True, opened="" if fresh else None)]
 
@@ -114,6 +120,7 @@ class DescribeFlow:
                     scenario=scenario, slots=dict(source.slots), draft_locale=source.draft_locale,
                     amount_kind=source.amount_kind, facts=facts)
         case.remedy = self._recommended(case)
+        case.audience = self._first_audience(case.remedy)
         case.created_at = self.clock()
         return [self._case_reply(profile, case, dirty=True, opened="")]    # a new message: the first case's stays
 
@@ -160,7 +167,7 @@ class DescribeFlow:
         read = self._fact_summary(profile, case)
         if read:
             lines.append(_("What I read: {facts}").format(facts=read))
-        advice = self.engine.advice(case.scenario, locale)
+        advice = self.engine.advice(case.scenario, locale, case.facts)
         lines.append(_("On the platform: {action}").format(action=advice[0]))
         if full_advice:
             lines.extend(f"• {item}" for item in advice[1:])

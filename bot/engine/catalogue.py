@@ -100,6 +100,9 @@ class Catalogue:
     carriers: dict[str, Carrier]
     examples: dict[str, tuple[str, ...]] = field(repr=False)
     keywords: dict[str, dict[str, float]] = field(repr=False)
+    # What to do once the refund has already gone out (the fact refund_paid), in place of a scenario's
+    # negotiation advice; the scenario's evidence still applies.
+    after_refund: dict[str, Advice] = field(default_factory=dict, repr=False)
 
     def scenario(self, scenario_id: str) -> Scenario:
         return self.scenarios[scenario_id]
@@ -140,7 +143,7 @@ def _advice(raw: object, where: str) -> Advice:
 
 
 FACT_NAMES = ("item", "conditions", "received_instead", "accessory", "fault", "goods", "evidence",
-              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word", "offer_refused", "deadline_near", "order_not_received", "return_named")
+              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word", "offer_refused", "deadline_near", "order_not_received", "return_named", "refund_paid")
 
 
 def _condition(raw: object, where: str) -> Condition:
@@ -226,7 +229,10 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     keywords_raw = _read_yaml(directory / "keywords.yaml") or {}
     keywords = {sid: {str(k).lower(): float(w) for k, w in (keywords_raw.get(sid) or {}).items()} for sid in SCENARIO_IDS}
 
-    return Catalogue(scenarios=scenarios, remedies=remedies, carriers=carriers, examples=examples, keywords=keywords)
+    after_refund_raw = spec.get("after_refund") or {}
+    after_refund = {loc: _advice(after_refund_raw.get(loc), f"{where}: after_refund {loc}") for loc in LOCALES}
+    return Catalogue(scenarios=scenarios, remedies=remedies, carriers=carriers, examples=examples, keywords=keywords,
+                     after_refund=after_refund)
 
 
 @lru_cache(maxsize=1)

@@ -165,7 +165,8 @@ class Engine:
         below min_confidence) rather than drafted for on a guess."""
         settings = self.classifier.settings
         ask = round(settings.min_confidence - 0.01, 4)
-        if prediction.scenario == DEADLINE_ONLY and _goods_not_on_the_way(facts):
+        if prediction.scenario == DEADLINE_ONLY and (_goods_not_on_the_way(facts) or facts.refund_paid):
+            # (once the refund has gone out, no deadline is left: what else the words say is the case)
             prediction = self.classifier.predict(description, exclude=_NOT_THE_DEADLINE)
             if prediction.confidence < settings.several_max_confidence:
                 # the words spoke mostly of the deadline, and what is left reads weakly
@@ -185,6 +186,9 @@ class Engine:
             # it: not "this is not a return problem"
             best, probability = prediction.alternatives[0]
             prediction = Prediction(best, round(min(probability, ask), 4), prediction.alternatives[1:])
+        if facts.refund_paid and DEADLINE_ONLY in prediction.also:
+            # "平台已经自动退款了": the deadline has passed, it is no further problem to handle
+            prediction = replace(prediction, also=tuple(s for s in prediction.also if s != DEADLINE_ONLY))
         return prediction
 
     @staticmethod
@@ -198,9 +202,14 @@ class Engine:
         return options(self.catalogue, scenario, _as_facts(facts))
 
     # ---- advice --------------------------------------------------------
-    def advice(self, scenario: str, locale: str) -> list[str]:
+    def advice(self, scenario: str, locale: str, facts: Facts | dict | None = None) -> list[str]:
+        """The platform action first, then the steps, warnings and evidence to keep. Once the refund has
+        gone out, the after-refund advice replaces the scenario's negotiation (its evidence stays)."""
         advice = self.catalogue.scenario(scenario).advice[locale]
         warn, keep = _ADVICE_LABELS[locale]
+        if scenario != UNKNOWN and facts is not None and _as_facts(facts).refund_paid:
+            after = self.catalogue.after_refund[locale]
+            return [after.action, *after.steps, *(warn + w for w in after.warnings), *(keep + e for e in advice.evidence)]
         return [advice.action, *advice.steps, *(warn + w for w in advice.warnings), *(keep + e for e in advice.evidence)]
 
     # ---- drafts --------------------------------------------------------
@@ -357,7 +366,7 @@ class Engine:
             "alternatives": [{"scenario": s, "confidence": c} for s, c in analysis.prediction.alternatives],
             "slots": analysis.slots,
             "facts": analysis.facts.public(),
-            "advice": self.advice(scenario, pack.locale),
+            "advice": self.advice(scenario, pack.locale, analysis.facts),
             "remedies": [{"remedy": o.remedy, "recommended": o.recommended, "why": o.why[pack.locale]}
                          for o in self.remedy_options(scenario, analysis.facts)],
             "drafts": [

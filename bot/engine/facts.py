@@ -71,6 +71,7 @@ class Facts:
     deadline_near: bool = False             # a platform deadline or an automatic refund is close ("明天就自动退款了")
     order_not_received: bool = False        # the buyer says the order itself never reached them ("他说没收到货")
     return_named: bool = False              # the description speaks of a return (退货, 寄回, return): wording
+    refund_paid: bool = False               # the refund has already gone out ("平台已经自动退款了"): the request is over
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -360,6 +361,7 @@ class FactExtractor:
         self._deadline_near = _patterns(raw["deadline_near"], found_only=True)
         self._order_not_received = _patterns(raw["order_not_received"], found_only=True)
         self._return_named = _patterns(raw["return_named"], found_only=True)
+        self._refund_paid = _patterns(raw["refund_paid"], found_only=True)
         self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
@@ -411,6 +413,7 @@ class FactExtractor:
         evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True)) \
             if self._evidence_in.search(text) else ()
         fault = self._fault_of(text)
+        refund_paid = bool(self._refund_paid and self._refund_paid.search(text))
         return Facts(
             item=items[0][1] if items else None,
             item_word=items[0][2] if items else None,
@@ -428,9 +431,11 @@ class FactExtractor:
             fault=fault,
             carrier_said=fault == "carrier" and bool(self._carrier_said.search(text)),
             offer_refused=bool(self._offer_refused and self._offer_refused.search(text)),
-            deadline_near=bool(self._deadline_near and self._deadline_near.search(text)),
+            # "平台已经自动退款了": the automatic refund has happened, no deadline is left to meet
+            deadline_near=not refund_paid and bool(self._deadline_near and self._deadline_near.search(text)),
             order_not_received=bool(self._order_not_received and self._order_not_received.search(text)),
             return_named=bool(self._return_named and self._return_named.search(text)),
+            refund_paid=refund_paid,
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

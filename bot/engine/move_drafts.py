@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bot.engine.catalogue import Catalogue
 from bot.engine.drafts import LETTER_LOCALE, Draft, Engine, MerchantSettings, format_date, format_money
 from bot.engine.facts import Facts
-from bot.engine.negotiation import TEMPLATE_PREFIX, NextMove, ladder_for
+from bot.engine.negotiation import TEMPLATE_PREFIX, NextMove, after_refund, ladder_for
 from bot.engine.packs import Pack, load_pack
 from bot.engine.remedies import case_facts
 from bot.engine.stances import DONE_KINDS, QUESTION_TOPICS, WANTS  # what the move templates branch on
@@ -73,6 +73,8 @@ def move_drafts(engine: Engine, scenario: str, step: NextMove, slots: dict[str, 
         audiences = [a for a in catalogue.remedy(step.remedy).audiences if a != "carrier"]
     else:
         audiences = list(spec.audiences)
+    if after_refund(catalogue, step.remedy):     # no request left: nothing for the negotiation field
+        audiences = [a for a in audiences if a != "platform" or step.move == "statement"]
     out = []
     for audience in audiences:
         template = step.remedy if step.move == "offer" else TEMPLATE_PREFIX + step.move

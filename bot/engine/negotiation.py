@@ -54,9 +54,13 @@ class Ladder:
     moves: dict[str, MoveSpec]
     shipped_without_number: frozenset[str] = frozenset()
     merchant_steps: dict[str, dict[str, str]] = field(default_factory=dict)   # no-draft step -> advice per locale
+    after_refund: dict[str, str] = field(default_factory=dict)   # every move's line once the refund has gone out
 
-    def advice(self, step: str, locale: str) -> str:
-        """The merchant's line for a move or a no-draft step."""
+    def advice(self, step: str, locale: str, after_refund: bool = False) -> str:
+        """The merchant's line for a move or a no-draft step; `after_refund`: the case's remedy is one
+        for a refund already paid (no request left to negotiate in), so a move's line is that one."""
+        if after_refund and step in self.moves and step != "statement" and locale in self.after_refund:
+            return self.after_refund[locale]
         return self.moves[step].advice[locale] if step in self.moves else self.merchant_steps[step][locale]
 
     def move(self, move_id: str) -> MoveSpec:
@@ -150,7 +154,10 @@ def load_ladder(catalogue: Catalogue, directory: Path | None = None) -> Ladder:
     merchant_steps = {str(k): dict(v or {}) for k, v in (raw.get("merchant_steps") or {}).items()}
     if set(merchant_steps) != set(NO_DRAFT_STEPS) or any(loc not in v for v in merchant_steps.values() for loc in LOCALES):
         raise CatalogueError(f"{path}: merchant_steps needs {', '.join(NO_DRAFT_STEPS)}, each in {', '.join(LOCALES)}")
-    return Ladder(stances, refusal, amount_remedies, amount_remedy, moves, shipped, merchant_steps)
+    after_refund = {str(k): str(v) for k, v in (raw.get("after_refund") or {}).items()}
+    if any(loc not in after_refund for loc in LOCALES):
+        raise CatalogueError(f"{path}: after_refund needs a line in each of {', '.join(LOCALES)}")
+    return Ladder(stances, refusal, amount_remedies, amount_remedy, moves, shipped, merchant_steps, after_refund)
 
 
 _LADDERS: dict[int, tuple[Catalogue, Ladder]] = {}
@@ -305,5 +312,11 @@ def ladder_table(catalogue: Catalogue, scenario: str, remedy: str, facts: Facts 
     return table
 
 
-__all__ = ["STANCES", "MOVES", "ASK_MERCHANT", "ASK_LIMIT", "DECIDE", "Ladder", "Position", "NextMove", "MoveSpec",
+__all__ = ["after_refund", "STANCES", "MOVES", "ASK_MERCHANT", "ASK_LIMIT", "DECIDE", "Ladder", "Position", "NextMove", "MoveSpec",
            "load_ladder", "ladder_for", "next_move", "ladder_table", "TEMPLATE_PREFIX", "TEMPLATED_MOVES", "MOVE_VARIABLES"]
+
+
+def after_refund(catalogue: Catalogue, remedy: str | None) -> bool:
+    """Whether `remedy` is one for a refund already paid: no request is left to negotiate in
+    (negotiation kind 0), so no note goes to the platform's negotiation field."""
+    return remedy is not None and remedy in catalogue.remedies and catalogue.remedy(remedy).negotiation == 0

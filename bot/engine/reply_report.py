@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.engine.catalogue import UNKNOWN
 from bot.engine.drafts import Engine, InputError, MerchantSettings
 from bot.engine.move_drafts import MoveContext, move_drafts
-from bot.engine.negotiation import Position, ladder_for, next_move
+from bot.engine.negotiation import Position, after_refund, ladder_for, next_move
 from bot.engine.packs import load_pack
 from bot.engine.stances import check_answer
 
@@ -44,7 +44,7 @@ def reply_report(engine: Engine, text: str, scenario: str, *, remedy: str | None
     context = MoveContext(topic=reading.topic, done=reading.done, words=reading.text or words[:300],
                           new_tracking=reading.slots.get("tracking_number"), wants=reading.slots.get("wants"))
     drafts = move_drafts(engine, scenario, step, slots, pack, settings, facts, context)
-    advice = [ladder_for(engine.catalogue).advice(step.move, pack.locale)]
+    advice = [ladder_for(engine.catalogue).advice(step.move, pack.locale, after_refund(engine.catalogue, step.remedy))]
     return {
         "stance": reading.stance,
         "confidence": round(reading.confidence, 4),

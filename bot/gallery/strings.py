@@ -11,6 +11,7 @@ HTML_LANG = {"zh_CN": "zh-CN", "zh_TW": "zh-TW", "en": "en"}
 
 _AUDIENCES = {"buyer": N_("To the buyer"), "platform": N_("Negotiation note (platform)"), "carrier": N_("Claim letter to the carrier")}
 _NEGOTIATION_KINDS = {
+    0: N_('No negotiation: the refund has already been paid, so contact the buyer or carrier directly'),
     1: N_('Negotiation kind 1: agree, invite the buyer to cancel'),
     2: N_('Negotiation kind 2: invite the buyer to verify / add evidence'),
     3: N_("Negotiation kind 3: amend the buyer's request"),

@@ -102,3 +102,23 @@ def test_quiet_hours_follow_the_merchants_time_zone(engine):
     (there,) = chat.command(london, "remind", "30m", "en")
     assert "15:30" in here.text and "night" not in here.text
     assert "08:00" in there.text and "night" in there.text   # 07:30 in London is still night there
+
+
+def test_a_case_after_the_refund_stays_with_the_buyer_and_the_carrier(engine, tmp_path):
+    """The refund already went out: the case opens on the carrier letter (the shop traces the parcel
+    itself), the buyer's message is one tap away, and the buyer's answer gets a reply in the shop's
+    chat — never a note for the negotiation field, which no longer exists for this request."""
+    conversation = Conversation(engine, SqliteStore(tmp_path / "after.sqlite3"), clock=Clock())
+    merchant = "telegram:77"
+    card = conversation.message(merchant, "平台已经自动退款了，快递显示签收了，但我们仓库一直没收到，中通单号73123456789012")[0]
+    assert "物流显示已签收" in card.draft and "73123456789012" in card.draft       # the letter to 中通
+    assert "协商」（邀请取消、修改申请）用不上了" in card.text
+    actions = [b.action for row in card.buttons for b in row if b.action]
+    assert "au:1:buyer" in actions and not any(a.startswith("au:1:platform") for a in actions)
+    buyer = conversation.press(merchant, "au:1:buyer")[0]
+    assert "退款已经退给您了" in buyer.draft and "撤销" not in buyer.draft and "验货无误" not in buyer.draft
+    answered = conversation.buyer_answer(merchant, "好的，我找找寄件底单发给你", 1)[0]
+    assert "平台上没有可以协商的申请了" in answered.text
+    audiences = [b.action for row in answered.buttons for b in row if b.action and b.action.startswith("ma:")]
+    assert not any("platform" in a for a in audiences)
+    assert "撤销" not in answered.draft and "售后详情" not in answered.draft

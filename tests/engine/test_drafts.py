@@ -321,3 +321,61 @@ def test_an_order_the_buyer_never_received_is_not_read_as_a_return(engine):
 def test_only_a_gift_is_supposed_to_have_been_used(engine, description, locale, used):
     buyer = next(d["text"] for d in engine.report(description, locale)["drafts"] if d["audience"] == "buyer")
     assert bool(re.search(r"用过|用過|been used", buyer)) == used, buyer
+
+
+# Once the refund has gone out, the after-sales request is over: nothing can be cancelled, amended or
+# re-applied for on the platform, and the refund is not something to promise any more.
+_BEFORE_REFUND = ("取消", "撤销", "重新申请", "验货无误", "为您退款", "修改退款", "退款金额改为", "延长收货",
+                  "取消", "撤銷", "重新申請", "驗貨無誤", "為您退款", "退款金額改為", "延長收貨",
+                  "cancel", "apply again", "re-apply", "we'll refund you", "refund you", "change your refund", "extend")
+
+
+@pytest.mark.parametrize("description, locale, scenario, remedy, says", [
+    ("钱已经退给买家了，结果退回来的包裹里少了一个充电器", "zh_CN", "missing_items", "recover_after_refund", ["充电器", "退款已经退给您了"]),
+    ("平台已经自动退款了，但是退回来的是一双穿过的鞋", "zh_CN", "resale_affected", "recover_after_refund", ["鞋", "穿过"]),
+    ("款已经退了，退回来的是两块砖头", "zh_CN", "wrong_item_returned", "recover_after_refund", ["砖头"]),
+    ("已經退款給買家了，退回來少了一條圍巾", "zh_TW", "missing_items", "recover_after_refund", ["圍巾", "退款已經退給您了"]),
+    ("Refund already went out, but the returned box only had one of the two mugs", "en", "missing_items",
+     "recover_after_refund", ["already been paid"]),
+    ("已经退款了，退回来的杯子碎了，快递的责任", "zh_CN", "damaged_in_transit", "carrier_after_refund", ["杯子碎了"]),
+    ("平台已经自动退款了，快递显示签收了，但我们仓库一直没收到", "zh_CN", "received_not_inspected", "carrier_after_refund", ["签收"]),
+])
+def test_after_the_refund_the_drafts_ask_the_buyer_directly(engine, description, locale, scenario, remedy, says):
+    report = engine.report(description, locale)
+    assert report["facts"].get("refund_paid") is True and report["scenario"] == scenario
+    assert [o["remedy"] for o in report["remedies"]] == [remedy]       # nothing that needs an open request
+    drafts = report["drafts"]
+    assert drafts and all(d["audience"] in ("buyer", "carrier") for d in drafts)   # no negotiation field left
+    buyer = next(d["text"] for d in drafts if d["audience"] == "buyer")
+    for words in says:
+        assert words in buyer or any(words in d["text"] for d in drafts), buyer
+    lowered = buyer.lower()
+    assert not [w for w in _BEFORE_REFUND if w.lower() in lowered], buyer
+    assert "协商" not in report["advice"][0] or "用不上" in report["advice"][0] or "no longer" in report["advice"][0]
+
+
+def test_after_the_refund_a_deadline_is_no_longer_read(engine):
+    """"平台已经自动退款了" names an automatic refund that happened: not a deadline still to meet, and
+    not a further problem to handle."""
+    analysis = engine.analyse("平台自动退款了，退货物流10天没动了，韵达单号4312345678901")
+    assert analysis.facts.refund_paid and not analysis.facts.deadline_near
+    assert analysis.scenario == "carrier_tracking_stalled"
+    assert "return_in_transit_deadline" not in analysis.prediction.also
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)] == ["carrier_after_refund"]
+
+
+def test_before_the_refund_nothing_changes(engine):
+    """The remedies for a refund already paid are offered only then."""
+    for description in ("退回来少了一个充电器", "退回来的杯子碎了，快递的责任", "退回来的衣服吊牌剪了"):
+        remedies = [o["remedy"] for o in engine.report(description, "zh_CN")["remedies"]]
+        assert remedies and not {"recover_after_refund", "carrier_after_refund"} & set(remedies), description
+
+
+def test_after_the_refund_the_advice_is_not_to_negotiate(engine):
+    facts = engine.analyse("钱已经退了，退回来少了一件").facts
+    for locale, word in (("zh_CN", "协商"), ("zh_TW", "協商"), ("en", "Negotiate")):
+        advice = engine.advice("missing_items", locale, facts)
+        before = engine.advice("missing_items", locale)
+        assert advice[0] != before[0] and word in advice[0]        # says negotiation no longer applies
+        assert not any("邀请用户取消售后" in a or "邀請用戶取消售後" in a for a in advice)
+        assert before[-1] == advice[-1]                              # the evidence to keep stays

@@ -123,6 +123,19 @@ def test_facts_on_the_first_blind_set(figures):
     ("Got a return for a desk lamp and the base is cracked", {"item": "lamp"}),
     ("客人說保溫瓶有怪味道要退貨", {"return_named": True}),
     ("他现在说没收到要退款", {"return_named": False, "order_not_received": True}),
+    # The refund has already gone out — and the many ways of saying it is still to come or only asked for.
+    ("钱已经退给买家了，结果退回来的包裹里少了一个充电器", {"refund_paid": True}),
+    ("平台已经自动退款了，但是退回来的是一双穿过的鞋", {"refund_paid": True, "deadline_near": False}),
+    ("已經退款給買家了，退回來少了一條圍巾", {"refund_paid": True}),
+    ("款已经退了，东西还没寄回来", {"refund_paid": True}),
+    ("I already refunded her in full and then the box turned out to be empty", {"refund_paid": True}),
+    ("The platform auto-refunded the buyer before the parcel arrived", {"refund_paid": True}),
+    ("明天就自动退款了", {"refund_paid": False, "deadline_near": True}),
+    ("买家申请退款了，退回来少了一件", {"refund_paid": False}),
+    ("买家已经退款了，退回来少一件", {"refund_paid": False}),     # often: the buyer has applied
+    ("还没退款，退回来少了一件", {"refund_paid": False}),
+    ("验货后再退款", {"refund_paid": False}),
+    ("refund hasn't gone out yet, the box came back short", {"refund_paid": False}),
 ])
 def test_facts_the_merchant_stated(text, expected):
     facts = default_fact_extractor().extract(text)
