@@ -186,6 +186,8 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
         negotiation = self._press_negotiation(profile, case, verb, arg)
         if negotiation is not None:
             return negotiation
+        if verb == "rp" and case is not None and case.scenario != UNKNOWN and arg in ("0", "1"):
+            return self._set_refund_paid(profile, case, arg == "1")
         if case is None or case.scenario == UNKNOWN or case.remedy is None and verb not in ("nt", "ad"):
             return [Reply(text=_("That button is no longer valid. Send the description again."))]
         catalogue = self.engine.catalogue

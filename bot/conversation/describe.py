@@ -66,6 +66,17 @@ class DescribeFlow:
             "description": description[:500], "scenario": case.scenario, "remedy": case.remedy,
             "amount": case.slots.get("amount"), "amount_kind": case.amount_kind or "refund"})
 
+    def _set_refund_paid(self, profile: Profile, case: Case, paid: bool) -> list[Reply]:
+        """The merchant says the refund has (or has not) gone out: the case is read again with that
+        fact — its remedies, its platform advice, its drafts — in place of the card."""
+        if paid:
+            case.facts["refund_paid"] = True
+        else:
+            case.facts.pop("refund_paid", None)
+        case.remedy = self._recommended(case)
+        case.audience, case.pending = self._first_audience(case.remedy), None
+        return [self._case_reply(profile, case, replace=True, dirty=True)]
+
     def _first_audience(self, remedy: str | None) -> str:
         """Whom a remedy's draft is shown for first: the buyer, unless it writes to the carrier first."""
         return self.engine.catalogue.remedy(remedy).audiences[0] if remedy else "buyer"
@@ -169,6 +180,9 @@ class DescribeFlow:
             lines.append(_("What I read: {facts}").format(facts=read))
         advice = self.engine.advice(case.scenario, locale, case.facts)
         lines.append(_("On the platform: {action}").format(action=advice[0]))
+        asked = self.engine.reject_answer(case.scenario, locale, case.facts)
+        if asked:
+            lines.append(asked)
         if full_advice:
             lines.extend(f"• {item}" for item in advice[1:])
         if options is None:
@@ -176,6 +190,9 @@ class DescribeFlow:
         if options:
             lines.append(_("Recommended: {remedy} — {why}").format(
                 remedy=catalogue.remedy(options[0].remedy).title[locale], why=options[0].why[locale]))
+        elif case.remedy is None:
+            # e.g. a parcel signed for and waiting to be inspected whose refund has already gone out
+            lines.append(_("Nothing to send for this case as I read it: the advice above is what to do. If I misread it, tap “Not this case” or correct the refund below."))
         draft_text, question, asking = None, None, False
         if case.remedy is not None:
             remedy = catalogue.remedy(case.remedy)
@@ -240,6 +257,10 @@ class DescribeFlow:
         advice = (Button(_("Less advice"), action=f"ad:{cid}:0") if full_advice
                   else Button(_("Advice in full"), action=f"ad:{cid}:1"))
         rows.append([advice, Button(_("Not this case"), action=f"nt:{cid}")])
+        # Whether the refund has gone out changes every draft, and a description may not say it plainly:
+        # one tap corrects the reading either way.
+        rows.append([Button(_("Refund not paid yet") if case.facts.get("refund_paid") else _("Refund already paid"),
+                            action=f"rp:{cid}:{0 if case.facts.get('refund_paid') else 1}")])
         if case.remedy is not None:
             other_tone = "formal" if profile.tone == "warm" else "warm"
             tone_label = _("Tone: formal") if other_tone == "formal" else _("Tone: warm")

@@ -116,6 +116,8 @@ class DetailsFlow:
             parts.append(str(named["accessory"]))
         if named["fault"] in _FACT_LABELS:
             parts.append(_(_FACT_LABELS[str(named["fault"])]))
+        if case.facts.get("refund_paid"):
+            parts.append(_("refund already paid"))
         return " · ".join(parts)
 
 

@@ -103,6 +103,8 @@ class Catalogue:
     # What to do once the refund has already gone out (the fact refund_paid), in place of a scenario's
     # negotiation advice; the scenario's evidence still applies.
     after_refund: dict[str, Advice] = field(default_factory=dict, repr=False)
+    # The answer when the merchant asks whether they can simply reject the request (asks_to_reject).
+    reject_answer: dict[str, str] = field(default_factory=dict, repr=False)
 
     def scenario(self, scenario_id: str) -> Scenario:
         return self.scenarios[scenario_id]
@@ -143,7 +145,7 @@ def _advice(raw: object, where: str) -> Advice:
 
 
 FACT_NAMES = ("item", "conditions", "received_instead", "accessory", "fault", "goods", "evidence",
-              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word", "offer_refused", "deadline_near", "order_not_received", "return_named", "refund_paid")
+              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word", "offer_refused", "deadline_near", "order_not_received", "return_named", "refund_paid", "asks_to_reject", "signed_not_received")
 
 
 def _condition(raw: object, where: str) -> Condition:
@@ -231,8 +233,9 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
 
     after_refund_raw = spec.get("after_refund") or {}
     after_refund = {loc: _advice(after_refund_raw.get(loc), f"{where}: after_refund {loc}") for loc in LOCALES}
+    reject_answer = _localised(spec.get("reject_answer"), f"{where}: reject_answer")
     return Catalogue(scenarios=scenarios, remedies=remedies, carriers=carriers, examples=examples, keywords=keywords,
-                     after_refund=after_refund)
+                     after_refund=after_refund, reject_answer=reject_answer)
 
 
 @lru_cache(maxsize=1)

@@ -172,18 +172,20 @@ class Engine:
                 # the words spoke mostly of the deadline, and what is left reads weakly
                 prediction = replace(prediction, confidence=min(prediction.confidence, ask))
         if (facts.received_instead and prediction.scenario in _ABOUT_THE_GOODS
-                and WRONG_ITEM in (s for s, _c in prediction.alternatives)
                 and prediction.confidence < _PLAINLY_SAID):
             # other goods came back in place of the shop's: a wrong item drafted as a missing one tells
-            # the buyer something else happened
-            prediction = replace(prediction, confidence=min(prediction.confidence, ask))
+            # the buyer something else happened — asked, with the wrong item among the choices
+            others = tuple(a for a in prediction.alternatives if a[0] != WRONG_ITEM)
+            wrong = next((a for a in prediction.alternatives if a[0] == WRONG_ITEM), (WRONG_ITEM, 0.0))
+            prediction = replace(prediction, confidence=min(prediction.confidence, ask), alternatives=(wrong, *others))
         if facts.order_not_received and not facts.return_named and prediction.scenario != UNKNOWN:
             # the buyer never got the order, and no return is spoken of: the shop's delivery, not a return
             others = [(s, p) for s, p in prediction.alternatives if s != UNKNOWN][:2]
             return Prediction(UNKNOWN, 0.5, ((prediction.scenario, min(prediction.confidence, 0.5)), *others))
-        if prediction.scenario == UNKNOWN and _a_return_gone_wrong(facts) and prediction.alternatives:
+        if prediction.scenario == UNKNOWN and (_a_return_gone_wrong(facts) or facts.refund_paid and facts.return_named) \
+                and prediction.alternatives:
             # the words read as out of scope, yet the facts tell of a return with something wrong with
-            # it: not "this is not a return problem"
+            # it, or of a return whose refund is already paid: not "this is not a return problem"
             best, probability = prediction.alternatives[0]
             prediction = Prediction(best, round(min(probability, ask), 4), prediction.alternatives[1:])
         if facts.refund_paid and DEADLINE_ONLY in prediction.also:
@@ -211,6 +213,15 @@ class Engine:
             after = self.catalogue.after_refund[locale]
             return [after.action, *after.steps, *(warn + w for w in after.warnings), *(keep + e for e in advice.evidence)]
         return [advice.action, *advice.steps, *(warn + w for w in advice.warnings), *(keep + e for e in advice.evidence)]
+
+    def reject_answer(self, scenario: str, locale: str, facts: Facts | dict | None) -> str | None:
+        """The answer to "can I just reject it?" when the description asks it — not where the refund
+        has already gone (nothing is left to reject), nor for goods the carrier broke (refusing a
+        damaged parcel on delivery is what the seed advises)."""
+        facts = _as_facts(facts)
+        if not facts.asks_to_reject or facts.refund_paid or scenario in (UNKNOWN, "damaged_in_transit"):
+            return None
+        return self.catalogue.reject_answer[locale]
 
     # ---- drafts --------------------------------------------------------
     def details(self, pack: Pack, slots: dict[str, object], settings: MerchantSettings,
@@ -275,6 +286,7 @@ class Engine:
             "accessory_is_gift": facts.accessory in (None, "gift"),      # a gift may have been used; a lens cap is not
             "fault": facts.fault or "",
             "goods": facts.goods or "",
+            "signed_not_received": facts.signed_not_received,
             "evidence": list(facts.evidence),
             "stall_days": facts.stall_days or 0,
             "stall_long": facts.stall_long,

@@ -28,7 +28,8 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAULTS = ("unsure", "disputed", "buyer", "carrier", "shop")
 GOODS = ("delivered", "inspected", "not_back")   # checked in this order: "signed for, not opened yet" is delivered
 EVIDENCE = ("photos", "video", "carrier_proof", "refused", "tested")
-_WORDING = frozenset({"item_word", "accessory_word", "unit_word", "item_count", "amount_named", "asked_for", "return_named"})
+_WORDING = frozenset({"item_word", "accessory_word", "unit_word", "item_count", "amount_named", "asked_for", "return_named",
+                      "asks_to_reject"})
 _COUNT_BEFORE = re.compile(rf"((?:[0-9]+|[一二两三四五六七八九十]+)\s*[{MEASURE_WORDS}])(?:的)?\s*$")
 _COUNTED = rf"(?:(?<![0-9])[0-9]+|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+)\s*([{MEASURE_WORDS}])"   # compiled with _led
 _NEGATION_WINDOW = 3       # characters before a cue searched for a negation
@@ -43,6 +44,18 @@ _BUYERS_OWN = re.compile(r"(买家|客人|顾客|用户|客户|对方|他|她)(�
 _NEGATED_PAIR = re.compile(r"(?:n't|\bnot|\bnever)\s+[a-z]+\s+(?:or|nor)\s+$")
 _ARRIVED = r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|收到|到货|退件.{0,4}到|(?<![a-z])(came back|arrived|sent back|returned|received)"   # compiled with _led
 _WEEK = re.compile(r"礼拜|星期|周")
+# Words that put what follows in the future ("还有一天就要超时自动退款了"), in the clause before a cue.
+_FUTURE = re.compile(r"要|将|会|能|可以|快|马上|即将|还有|还剩|等|准备|打算|多久|(?<![a-z])(will|about to|going to|soon)(?![a-z])")
+# A cue asked about rather than told ("退款是原路返回吗？", "退款退了吗"): what follows it.
+_ASKED = re.compile(r"\s*(吗|嘛|么|没有?[?？]|[?？]|就行|就好|就可以)")
+_CLAUSE_END = re.compile(r"[，。！？,.!?；;\s]")
+
+
+def _clause_before(text: str, start: int, most: int = 8) -> str:
+    """The words of the same clause just before `start` (at most `most` characters)."""
+    before = text[max(0, start - most):start]
+    ends = [m.end() for m in _CLAUSE_END.finditer(before)]
+    return before[ends[-1]:] if ends else before
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,8 @@ class Facts:
     order_not_received: bool = False        # the buyer says the order itself never reached them ("他说没收到货")
     return_named: bool = False              # the description speaks of a return (退货, 寄回, return): wording
     refund_paid: bool = False               # the refund has already gone out ("平台已经自动退款了"): the request is over
+    asks_to_reject: bool = False            # the merchant asks whether they can just reject it ("可以拒绝吗"): wording
+    signed_not_received: bool = False       # tracking says delivered or signed for, yet the shop never got it
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -361,7 +376,9 @@ class FactExtractor:
         self._deadline_near = _patterns(raw["deadline_near"], found_only=True)
         self._order_not_received = _patterns(raw["order_not_received"], found_only=True)
         self._return_named = _patterns(raw["return_named"], found_only=True)
-        self._refund_paid = _patterns(raw["refund_paid"], found_only=True)
+        self._refund_paid = _patterns(raw["refund_paid"])      # its matches end where the cue ends (the guards read on)
+        self._asks_to_reject = _patterns(raw["asks_to_reject"], found_only=True)
+        self._signed_not_received = _patterns(raw["signed_not_received"], found_only=True)
         self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
@@ -413,7 +430,9 @@ class FactExtractor:
         evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True)) \
             if self._evidence_in.search(text) else ()
         fault = self._fault_of(text)
-        refund_paid = bool(self._refund_paid and self._refund_paid.search(text))
+        refund_paid = self._refund_paid is not None and any(
+            not _FUTURE.search(_clause_before(text, m.start())) and not _ASKED.match(text, m.end())
+            for m in self._refund_paid.finditer(text))
         return Facts(
             item=items[0][1] if items else None,
             item_word=items[0][2] if items else None,
@@ -436,6 +455,8 @@ class FactExtractor:
             order_not_received=bool(self._order_not_received and self._order_not_received.search(text)),
             return_named=bool(self._return_named and self._return_named.search(text)),
             refund_paid=refund_paid,
+            asks_to_reject=bool(self._asks_to_reject and self._asks_to_reject.search(text)),
+            signed_not_received=bool(self._signed_not_received and self._signed_not_received.search(text)),
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

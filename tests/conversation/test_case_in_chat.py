@@ -122,3 +122,18 @@ def test_a_case_after_the_refund_stays_with_the_buyer_and_the_carrier(engine, tm
     audiences = [b.action for row in answered.buttons for b in row if b.action and b.action.startswith("ma:")]
     assert not any("platform" in a for a in audiences)
     assert "撤销" not in answered.draft and "售后详情" not in answered.draft
+
+
+def test_the_merchant_corrects_whether_the_refund_went_out_in_one_tap(engine, tmp_path):
+    """A description may not say plainly that the refund went out ("钱就秒到他账上了"): the card's button
+    reads the case again as paid — drafts, advice and all — and another tap takes it back."""
+    conversation = Conversation(engine, SqliteStore(tmp_path / "toggle.sqlite3"), clock=Clock())
+    merchant = "telegram:78"
+    card = conversation.message(merchant, "退回来少了一个充电器，买家说找不到了")[0]
+    assert "撤销" in card.draft or "取消" in card.draft                   # an open request: cancel and re-apply
+    paid = conversation.press(merchant, "rp:1:1")[0]
+    assert paid.replace and "退款已退" in paid.text and "用不上了" in paid.text
+    assert "退款已经退给您了" in paid.draft and "取消" not in paid.draft and "撤销" not in paid.draft
+    assert conversation.store.load_case(merchant, 1).facts.get("refund_paid") is True
+    again = conversation.press(merchant, "rp:1:0")[0]
+    assert again.draft == card.draft and "退款已退" not in again.text

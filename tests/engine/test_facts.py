@@ -153,3 +153,27 @@ def test_a_burn_hole_is_not_a_burnt_smell():
     extract = default_fact_extractor().extract
     assert extract("买家退回的羽绒服袖口有个烧焦的小洞").conditions == ("burn_hole",)
     assert extract("电吹风用了有烧焦味").conditions == ("burnt_smell",)
+
+
+def _refund_state(name: str) -> tuple[int, int, int, int]:
+    """(paid read, paid in all, unpaid read as paid, unpaid in all)."""
+    extractor = default_fact_extractor()
+    cases = _load(name)
+    read = [(case["paid"], extractor.extract(case["text"]).refund_paid) for case in cases]
+    return (sum(p and r for p, r in read), sum(p for p, _r in read),
+            sum(r and not p for p, r in read), sum(not p for p, _r in read))
+
+
+def test_refund_already_paid_on_the_held_out_set(figures):
+    """Reading "unpaid" as paid would drop the platform's negotiation from a case that still has it, so
+    it must stay rare; a paid refund missed is corrected by the card's "Refund already paid" button."""
+    hit, paid, wrong, unpaid = _refund_state("refund_state_heldout.yaml")
+    figures["refund already paid, held-out (40)"] = f"read {hit} of {paid} paid; {wrong} of {unpaid} unpaid read as paid"
+    assert wrong <= 1 and hit >= 0.5 * paid, (hit, paid, wrong, unpaid)
+
+
+def test_refund_already_paid_on_the_sets_the_cues_came_from(figures):
+    hit, paid, wrong, unpaid = _refund_state("refund_state.yaml")
+    figures["refund already paid, the four sets the cues were widened from (108)"] = \
+        f"read {hit} of {paid} paid; {wrong} of {unpaid} unpaid read as paid"
+    assert hit == paid and wrong <= 1, (hit, paid, wrong, unpaid)
