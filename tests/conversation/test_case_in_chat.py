@@ -137,3 +137,11 @@ def test_the_merchant_corrects_whether_the_refund_went_out_in_one_tap(engine, tm
     assert conversation.store.load_case(merchant, 1).facts.get("refund_paid") is True
     again = conversation.press(merchant, "rp:1:0")[0]
     assert again.draft == card.draft and "退款已退" not in again.text
+
+
+def test_the_card_answers_can_i_just_reject_it(engine, tmp_path):
+    conversation = Conversation(engine, SqliteStore(tmp_path / "reject.sqlite3"), clock=Clock())
+    card = conversation.message("telegram:79", "The jeans came back washed and the tags are cut, can I just reject the return?", "en")[0]
+    assert "Can you just reject it? Better not" in card.text and card.draft
+    plain = conversation.message("telegram:80", "The jeans came back washed and the tags are cut", "en")[0]
+    assert "Can you just reject it" not in plain.text

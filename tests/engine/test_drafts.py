@@ -379,3 +379,19 @@ def test_after_the_refund_the_advice_is_not_to_negotiate(engine):
         assert advice[0] != before[0] and word in advice[0]        # says negotiation no longer applies
         assert not any("邀请用户取消售后" in a or "邀請用戶取消售後" in a for a in advice)
         assert before[-1] == advice[-1]                              # the evidence to keep stays
+
+
+@pytest.mark.parametrize("description, answered", [
+    ("空调扇退回来遥控器没了，买家说打包的时候明明放进去了。这种可以拒收吗？", True),
+    ("退回來的是舊的，而且型號不同，明顯是拿別的東西來退，這樣我可以拒絕嗎", True),
+    ("The jeans came back washed, can I just reject the return?", True),
+    ("退回来的衣服吊牌剪了", False),                                   # not asked
+    ("快递送来退货的时候外包装已经破损，我们当场拍照拒收了，里面的玻璃杯碎了", False),   # refused on delivery, as the seed advises
+    ("钱已经退了，退回来少了一件，能拒绝吗", False),                       # nothing left to reject
+])
+def test_can_i_just_reject_it_is_answered(engine, description, answered):
+    analysis = engine.analyse(description)
+    answer = engine.reject_answer(analysis.scenario, "zh_CN", analysis.facts)
+    assert (answer is not None) == answered, (analysis.scenario, analysis.facts)
+    if answered:
+        assert "不建议" in answer and "商家责任" in answer
