@@ -105,6 +105,8 @@ class Catalogue:
     after_refund: dict[str, Advice] = field(default_factory=dict, repr=False)
     # The answer when the merchant asks whether they can simply reject the request (asks_to_reject).
     reject_answer: dict[str, str] = field(default_factory=dict, repr=False)
+    # The answer when the automatic refund is close on a request still open (deadline_near).
+    deadline_answer: dict[str, str] = field(default_factory=dict, repr=False)
 
     def scenario(self, scenario_id: str) -> Scenario:
         return self.scenarios[scenario_id]
@@ -234,8 +236,9 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     after_refund_raw = spec.get("after_refund") or {}
     after_refund = {loc: _advice(after_refund_raw.get(loc), f"{where}: after_refund {loc}") for loc in LOCALES}
     reject_answer = _localised(spec.get("reject_answer"), f"{where}: reject_answer")
+    deadline_answer = _localised(spec.get("deadline_answer"), f"{where}: deadline_answer")
     return Catalogue(scenarios=scenarios, remedies=remedies, carriers=carriers, examples=examples, keywords=keywords,
-                     after_refund=after_refund, reject_answer=reject_answer)
+                     after_refund=after_refund, reject_answer=reject_answer, deadline_answer=deadline_answer)
 
 
 @lru_cache(maxsize=1)

@@ -209,7 +209,7 @@ class Engine:
         gone out, the after-refund advice replaces the scenario's negotiation (its evidence stays)."""
         advice = self.catalogue.scenario(scenario).advice[locale]
         warn, keep = _ADVICE_LABELS[locale]
-        if scenario != UNKNOWN and facts is not None and _as_facts(facts).refund_paid:
+        if scenario != UNKNOWN and _fact(facts, "refund_paid"):
             after = self.catalogue.after_refund[locale]
             return [after.action, *after.steps, *(warn + w for w in after.warnings), *(keep + e for e in advice.evidence)]
         return [advice.action, *advice.steps, *(warn + w for w in advice.warnings), *(keep + e for e in advice.evidence)]
@@ -218,10 +218,17 @@ class Engine:
         """The answer to "can I just reject it?" when the description asks it — not where the refund
         has already gone (nothing is left to reject), nor for goods the carrier broke (refusing a
         damaged parcel on delivery is what the seed advises)."""
-        facts = _as_facts(facts)
-        if not facts.asks_to_reject or facts.refund_paid or scenario in (UNKNOWN, "damaged_in_transit"):
+        if not _fact(facts, "asks_to_reject") or _fact(facts, "refund_paid") or scenario in (UNKNOWN, "damaged_in_transit"):
             return None
         return self.catalogue.reject_answer[locale]
+
+    def deadline_answer(self, scenario: str, locale: str, facts: Facts | dict | None) -> str | None:
+        """What to do when the automatic refund is close on a request still open — for the cases whose
+        own advice is not already about the deadline (a parcel on its way, a stalled one)."""
+        if not _fact(facts, "deadline_near") or _fact(facts, "refund_paid") \
+                or scenario in (UNKNOWN, DEADLINE_ONLY, "carrier_tracking_stalled"):
+            return None
+        return self.catalogue.deadline_answer[locale]
 
     # ---- drafts --------------------------------------------------------
     def details(self, pack: Pack, slots: dict[str, object], settings: MerchantSettings,
@@ -415,6 +422,13 @@ def _counted(shown: object, quantity: object, named: dict[str, object], locale: 
     if quantity == 1:
         return f"1 {item}"
     return f"{shown} {_plural(item)}" if isinstance(quantity, int) else f"{shown} × {item}"
+
+
+def _fact(facts: Facts | dict | None, name: str) -> object:
+    """One fact, read without building Facts from a case's dict (the card reads two on every answer)."""
+    if facts is None:
+        return None
+    return facts.get(name) if isinstance(facts, dict) else getattr(facts, name)
 
 
 def _as_facts(facts: Facts | dict | None) -> Facts:

@@ -395,3 +395,20 @@ def test_can_i_just_reject_it_is_answered(engine, description, answered):
     assert (answer is not None) == answered, (analysis.scenario, analysis.facts)
     if answered:
         assert "不建议" in answer and "商家责任" in answer
+
+
+def test_an_automatic_refund_close_on_goods_that_are_back_is_acted_on_today(engine):
+    """"还有一天就要超时自动退款了": negotiate today with the evidence — never wait for the timer or reject
+    because of it; not said once the refund has gone, nor where the case's own advice is the deadline."""
+    open_case = engine.analyse("买家退回来的鞋子明显穿过 鞋底都磨平了 还有一天就要超时自动退款了 我还没点同意")
+    answer = engine.deadline_answer(open_case.scenario, "zh_CN", open_case.facts)
+    assert answer and "今天" in answer and "不要因为倒计时直接拒绝" in answer
+    paid = engine.analyse("平台已经自动退款了，退回来的鞋子明显穿过")
+    assert engine.deadline_answer(paid.scenario, "zh_CN", paid.facts) is None
+    in_transit = engine.analyse("退货还在路上，明天就要自动退款了")
+    assert engine.deadline_answer(in_transit.scenario, "zh_CN", in_transit.facts) is None
+
+
+def test_a_figure_of_hours_is_not_an_amount(engine):
+    slots, _kind = engine.slots.extract_details("那单茶叶礼盒退回来赠品少了一罐 退款48小时前就打过去了")
+    assert "amount" not in slots
