@@ -157,7 +157,10 @@ class Engine:
         facts = self.facts.extract(description)
         if "amount" in slots and not facts.offer_refused:     # an amount the buyer turned down is not proposed again
             facts = replace(facts, amount_named=True)
-        return Analysis(self._reconciled(self.classifier.predict(description), description, facts), slots, amount_kind, facts)
+        # what the description says of a refund already paid is not the problem with the return (and
+        # "超时了系统直接把298退给他了" read as a deadline): the case is read without it
+        read = self.facts.without_refund_state(description) if facts.refund_paid else description
+        return Analysis(self._reconciled(self.classifier.predict(read), read, facts), slots, amount_kind, facts)
 
     def _reconciled(self, prediction: Prediction, description: str, facts: Facts) -> Prediction:
         """The classifier's reading checked against the facts: where they contradict it, another case,

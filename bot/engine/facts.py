@@ -391,6 +391,18 @@ class FactExtractor:
         self._stall_in = any_of(self._stall_days)
         self._gift_cue = re.compile(r"(赠品|赠送的|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
 
+    def without_refund_state(self, description: str) -> str:
+        """The description with what it says of a refund already paid taken out ("超时了系统直接把298退给他了"):
+        those words are not the problem with the return, and the classifier read them as a deadline."""
+        text = normalise(description)
+        if self._refund_paid is None:
+            return text
+        kept, at = [], 0
+        for m in self._refund_paid.finditer(text):
+            kept.append(text[at:m.start()])
+            at = m.end()
+        return "，".join(kept + [text[at:]])
+
     def extract(self, description: str) -> Facts:
         text = normalise(description)
         chars, pairs = text_index(text)

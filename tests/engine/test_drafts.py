@@ -412,3 +412,14 @@ def test_an_automatic_refund_close_on_goods_that_are_back_is_acted_on_today(engi
 def test_a_figure_of_hours_is_not_an_amount(engine):
     slots, _kind = engine.slots.extract_details("那单茶叶礼盒退回来赠品少了一罐 退款48小时前就打过去了")
     assert "amount" not in slots
+
+
+@pytest.mark.parametrize("description, scenario", [
+    ("收到退貨打開箱子裡面是兩塊磚頭跟一堆廢紙 退款早在三天前就被平台自動退出去了 請問要怎麼處理", "wrong_item_returned"),
+    ("客人退的球鞋鞋底都磨平了 明顯有穿出去 可是款項上禮拜系統就自動撥回給他了 有辦法申訴嗎", "resale_affected"),
+])
+def test_the_words_of_a_refund_already_paid_do_not_decide_the_case(engine, description, scenario):
+    """"退款…被平台自動退出去了" is not the problem with the return: read without it, the case is what
+    came back (before, the first read as 'not a return problem', the second was asked about)."""
+    prediction = engine.analyse(description).prediction
+    assert prediction.scenario == scenario and prediction.confidence >= engine.classifier.settings.min_confidence
