@@ -180,10 +180,7 @@ class DescribeFlow:
             lines.append(_("What I read: {facts}").format(facts=read))
         advice = self.engine.advice(case.scenario, locale, case.facts)
         lines.append(_("On the platform: {action}").format(action=advice[0]))
-        for answer in (self.engine.deadline_answer(case.scenario, locale, case.facts),
-                       self.engine.reject_answer(case.scenario, locale, case.facts)):
-            if answer:
-                lines.append(answer)
+        lines.extend(self.engine.card_notes(case.scenario, locale, case.facts))
         if full_advice:
             lines.extend(f"• {item}" for item in advice[1:])
         if options is None:

@@ -94,6 +94,15 @@ class Carrier:
 
 
 @dataclass(frozen=True)
+class CardNote:
+    when: Condition                 # every fact named holds
+    unless: Condition               # none of these holds
+    not_in: tuple[str, ...]         # scenarios whose own advice already says it
+    text: dict[str, str]
+    replaces_action: bool = False   # said in place of the scenario's platform action, not beside it
+
+
+@dataclass(frozen=True)
 class Catalogue:
     scenarios: dict[str, Scenario]
     remedies: dict[str, Remedy]
@@ -103,10 +112,8 @@ class Catalogue:
     # What to do once the refund has already gone out (the fact refund_paid), in place of a scenario's
     # negotiation advice; the scenario's evidence still applies.
     after_refund: dict[str, Advice] = field(default_factory=dict, repr=False)
-    # The answer when the merchant asks whether they can simply reject the request (asks_to_reject).
-    reject_answer: dict[str, str] = field(default_factory=dict, repr=False)
-    # The answer when the automatic refund is close on a request still open (deadline_near).
-    deadline_answer: dict[str, str] = field(default_factory=dict, repr=False)
+    # Lines the card adds for what the merchant asked or what the facts make urgent ("可以拒绝吗").
+    card_notes: tuple["CardNote", ...] = field(default=(), repr=False)
 
     def scenario(self, scenario_id: str) -> Scenario:
         return self.scenarios[scenario_id]
@@ -147,7 +154,7 @@ def _advice(raw: object, where: str) -> Advice:
 
 
 FACT_NAMES = ("item", "conditions", "received_instead", "accessory", "fault", "goods", "evidence",
-              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word", "offer_refused", "deadline_near", "order_not_received", "return_named", "refund_paid", "asks_to_reject", "signed_not_received")
+              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word", "offer_refused", "deadline_near", "order_not_received", "return_named", "refund_paid", "asks_to_reject", "signed_not_received", "swap_suspected")
 
 
 def _condition(raw: object, where: str) -> Condition:
@@ -235,10 +242,17 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
 
     after_refund_raw = spec.get("after_refund") or {}
     after_refund = {loc: _advice(after_refund_raw.get(loc), f"{where}: after_refund {loc}") for loc in LOCALES}
-    reject_answer = _localised(spec.get("reject_answer"), f"{where}: reject_answer")
-    deadline_answer = _localised(spec.get("deadline_answer"), f"{where}: deadline_answer")
+    card_notes = tuple(
+        CardNote(when=_condition(raw.get("when"), f"{where}: card_notes when"),
+                 unless=_condition(raw.get("unless") or {}, f"{where}: card_notes unless"),
+                 not_in=tuple(str(sid) for sid in raw.get("not_in") or ()),
+                 text=_localised(raw.get("text"), f"{where}: card_notes text"),
+                 replaces_action=bool(raw.get("replaces_action")))
+        for raw in spec.get("card_notes") or ())
+    if any(sid not in scenarios for note in card_notes for sid in note.not_in):
+        raise CatalogueError(f"{where}: card_notes not_in names an unknown scenario")
     return Catalogue(scenarios=scenarios, remedies=remedies, carriers=carriers, examples=examples, keywords=keywords,
-                     after_refund=after_refund, reject_answer=reject_answer, deadline_answer=deadline_answer)
+                     after_refund=after_refund, card_notes=card_notes)
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from bot.engine.catalogue import DEFAULT_LOCALE, DETAIL_NAMES, UNKNOWN, Catalogu
 from bot.engine.classifier import DEADLINE_ONLY, Prediction, ScenarioClassifier
 from bot.engine.facts import FactExtractor, Facts, default_fact_extractor
 from bot.engine.packs import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Pack, load_pack
-from bot.engine.remedies import RemedyOption, case_facts, options
+from bot.engine.remedies import RemedyOption, case_facts, holds, options
 from bot.engine.slots import AMOUNT_KINDS, SlotExtractor
 
 LETTER_LOCALE = "zh_CN"      # a carrier letter goes to a mainland carrier: always Simplified Chinese
@@ -215,23 +215,22 @@ class Engine:
         if scenario != UNKNOWN and _fact(facts, "refund_paid"):
             after = self.catalogue.after_refund[locale]
             return [after.action, *after.steps, *(warn + w for w in after.warnings), *(keep + e for e in advice.evidence)]
-        return [advice.action, *advice.steps, *(warn + w for w in advice.warnings), *(keep + e for e in advice.evidence)]
+        instead = next((note.text[locale] for note in self._notes(scenario, facts) if note.replaces_action), None)
+        return [instead or advice.action, *advice.steps, *(warn + w for w in advice.warnings), *(keep + e for e in advice.evidence)]
 
-    def reject_answer(self, scenario: str, locale: str, facts: Facts | dict | None) -> str | None:
-        """The answer to "can I just reject it?" when the description asks it — not where the refund
-        has already gone (nothing is left to reject), nor for goods the carrier broke (refusing a
-        damaged parcel on delivery is what the seed advises)."""
-        if not _fact(facts, "asks_to_reject") or _fact(facts, "refund_paid") or scenario in (UNKNOWN, "damaged_in_transit"):
-            return None
-        return self.catalogue.reject_answer[locale]
+    def card_notes(self, scenario: str, locale: str, facts: Facts | dict | None) -> list[str]:
+        """The catalogue's card notes that hold for the case ("可以拒绝吗" answered, an automatic refund
+        close): none for an unknown one, and none without one of the facts they need."""
+        return [note.text[locale] for note in self._notes(scenario, facts) if not note.replaces_action]
 
-    def deadline_answer(self, scenario: str, locale: str, facts: Facts | dict | None) -> str | None:
-        """What to do when the automatic refund is close on a request still open — for the cases whose
-        own advice is not already about the deadline (a parcel on its way, a stalled one)."""
-        if not _fact(facts, "deadline_near") or _fact(facts, "refund_paid") \
-                or scenario in (UNKNOWN, DEADLINE_ONLY, "carrier_tracking_stalled"):
-            return None
-        return self.catalogue.deadline_answer[locale]
+    def _notes(self, scenario: str, facts: Facts | dict | None) -> list:
+        notes = self.catalogue.card_notes
+        if scenario == UNKNOWN or not any(_fact(facts, name) for note in notes for name in note.when):
+            return []
+        facts = _as_facts(facts)
+        return [note for note in notes
+                if scenario not in note.not_in and holds(note.when, facts)
+                and not any(holds({name: values}, facts) for name, values in note.unless.items())]
 
     # ---- drafts --------------------------------------------------------
     def details(self, pack: Pack, slots: dict[str, object], settings: MerchantSettings,
@@ -297,6 +296,7 @@ class Engine:
             "fault": facts.fault or "",
             "goods": facts.goods or "",
             "signed_not_received": facts.signed_not_received,
+            "swap_suspected": facts.swap_suspected,
             "evidence": list(facts.evidence),
             "stall_days": facts.stall_days or 0,
             "stall_long": facts.stall_long,

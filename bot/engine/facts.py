@@ -87,6 +87,7 @@ class Facts:
     refund_paid: bool = False               # the refund has already gone out ("平台已经自动退款了"): the request is over
     asks_to_reject: bool = False            # the merchant asks whether they can just reject it ("可以拒绝吗"): wording
     signed_not_received: bool = False       # tracking says delivered or signed for, yet the shop never got it
+    swap_suspected: bool = False            # the merchant suspects swapped or fake goods ("序列号对不上")
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -379,6 +380,7 @@ class FactExtractor:
         self._refund_paid = _patterns(raw["refund_paid"])      # its matches end where the cue ends (the guards read on)
         self._asks_to_reject = _patterns(raw["asks_to_reject"], found_only=True)
         self._signed_not_received = _patterns(raw["signed_not_received"], found_only=True)
+        self._swap_suspected = _patterns(raw["swap_suspected"], found_only=True)
         self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
@@ -469,6 +471,7 @@ class FactExtractor:
             refund_paid=refund_paid,
             asks_to_reject=bool(self._asks_to_reject and self._asks_to_reject.search(text)),
             signed_not_received=bool(self._signed_not_received and self._signed_not_received.search(text)),
+            swap_suspected=bool(self._swap_suspected and self._swap_suspected.search(text)),
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

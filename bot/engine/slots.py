@@ -68,7 +68,7 @@ _ANY_QUANTITY_CN = any_of([_APPLIED_VS_RECEIVED, *_MISSING_CN])
 _EN_QUANTITY_WORDS = re.compile(r"(only|just)|(missing)|(short)", re.I)
 _MISSING_EN_BY_WORD = ((2, _MISSING_EN[:3]), (3, _MISSING_EN[3:]))
 
-_AMOUNT_NUMBER = rf"((?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"
+_AMOUNT_NUMBER = rf"((?<![0-9,])[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]{{1,2}})?(?![0-9])|(?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"   # "1,280 rmb" is 1280
 # What happens to a piece of the goods, just before its count ("凹了一块", "缺一块", "磕掉两块").
 _NOT_A_PIECE = "".join(f"(?<!{verb})" for verb in ("凹了", "缺了", "掉了", "破了", "磕了", "碎了", "裂了", "烂了", "凹", "缺", "掉", "磕",
                                                      "碎成", "摔成", "裂成", "断成", "掰成", "压成"))
@@ -80,7 +80,7 @@ _AMOUNTS = [
     # particle follows it, and not a piece of the goods ("凹了一块", "掉了两块漆")
     re.compile(rf"{_NUMBER_AHEAD}{_NOT_A_PIECE}{_AMOUNT_NUMBER}\s*(?:元|块钱|块(?=$|[\s,，.。!！?？;；:：、)）0-9]|吧|呢|啊|了|的|左右|多|钱)|rmb|yuan|cny)", re.I),
     # a bare figure right after a refund verb: "想部分退款退200", "退款改成66" (not "退4件", "退了3天")
-    re.compile(r"(?:只退|退款?(?:改成|改为|改到)?|(?<!名)改成|改为)\s*([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只台套盒箱瓶支张天号月日次周年]|小时|分钟|个(?:小时|月|星期|礼拜))", re.I),
+    re.compile(r"(?:只退|退款?(?:改成|改为|改到)?|(?<!名)改成|改为)\s*([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只台套盒箱瓶支张天号月日次周年]|,[0-9]{3}|小时|分钟|个(?:小时|月|星期|礼拜))", re.I),
 ]
 _ANY_AMOUNT = any_of(_AMOUNTS, re.I)       # whether any is there, in one scan (all of them are re.I)
 # A figure with no refund word before it, right after an order number, is the order's price.
