@@ -109,6 +109,8 @@ def check_description(text: str) -> str:
 
 _NOT_THE_DEADLINE = frozenset({DEADLINE_ONLY})
 WRONG_ITEM = "wrong_item_returned"
+MISSING = "missing_items"
+_ABOUT_THE_CONDITION = frozenset({"resale_affected", "quality_issue_return"})
 _PLAINLY_SAID = 0.85     # a reading this sure stands against one contrary fact
 # The cases about what came back in the parcel (the others are about where it is or went).
 _ABOUT_THE_GOODS = frozenset({"missing_items", "resale_affected", "quality_issue_return", "damaged_in_transit",
@@ -160,9 +162,10 @@ class Engine:
         # what the description says of a refund already paid is not the problem with the return (and
         # "超时了系统直接把298退给他了" read as a deadline): the case is read without it
         read = self.facts.without_refund_state(description) if facts.refund_paid else description
-        return Analysis(self._reconciled(self.classifier.predict(read), read, facts), slots, amount_kind, facts)
+        return Analysis(self._reconciled(self.classifier.predict(read), read, facts, "quantity" in slots),
+                        slots, amount_kind, facts)
 
-    def _reconciled(self, prediction: Prediction, description: str, facts: Facts) -> Prediction:
+    def _reconciled(self, prediction: Prediction, description: str, facts: Facts, counted: bool = False) -> Prediction:
         """The classifier's reading checked against the facts: where they contradict it, another case,
         or — when what is left reads weakly — the merchant is asked which case it is (a confidence
         below min_confidence) rather than drafted for on a guess."""
@@ -181,6 +184,13 @@ class Engine:
             others = tuple(a for a in prediction.alternatives if a[0] != WRONG_ITEM)
             wrong = next((a for a in prediction.alternatives if a[0] == WRONG_ITEM), (WRONG_ITEM, 0.0))
             prediction = replace(prediction, confidence=min(prediction.confidence, ask), alternatives=(wrong, *others))
+        if (counted and not facts.conditions and prediction.scenario in _ABOUT_THE_CONDITION
+                and prediction.confidence < _PLAINLY_SAID):
+            # "5盒装…结果就3盒，另外2盒没了": a count and nothing wrong with the goods is missing items
+            # more likely than goods that can't be resold — asked, with missing items first
+            others = tuple(a for a in prediction.alternatives if a[0] != MISSING)
+            missing = next((a for a in prediction.alternatives if a[0] == MISSING), (MISSING, 0.0))
+            prediction = replace(prediction, confidence=min(prediction.confidence, ask), alternatives=(missing, *others))
         if facts.order_not_received and not facts.return_named and prediction.scenario != UNKNOWN:
             # the buyer never got the order, and no return is spoken of: the shop's delivery, not a return
             others = [(s, p) for s, p in prediction.alternatives if s != UNKNOWN][:2]
@@ -297,6 +307,7 @@ class Engine:
             "goods": facts.goods or "",
             "signed_not_received": facts.signed_not_received,
             "swap_suspected": facts.swap_suspected,
+            "never_shipped": facts.never_shipped,
             "evidence": list(facts.evidence),
             "stall_days": facts.stall_days or 0,
             "stall_long": facts.stall_long,

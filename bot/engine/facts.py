@@ -88,6 +88,7 @@ class Facts:
     asks_to_reject: bool = False            # the merchant asks whether they can just reject it ("可以拒绝吗"): wording
     signed_not_received: bool = False       # tracking says delivered or signed for, yet the shop never got it
     swap_suspected: bool = False            # the merchant suspects swapped or fake goods ("序列号对不上")
+    never_shipped: bool = False             # the buyer never sent the return ("压根没寄回来，单号也不填")
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -381,6 +382,7 @@ class FactExtractor:
         self._asks_to_reject = _patterns(raw["asks_to_reject"], found_only=True)
         self._signed_not_received = _patterns(raw["signed_not_received"], found_only=True)
         self._swap_suspected = _patterns(raw["swap_suspected"], found_only=True)
+        self._never_shipped = _patterns(raw["never_shipped"], found_only=True)
         self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
@@ -391,7 +393,7 @@ class FactExtractor:
         self._evidence_in = any_of([p for _k, p in self._evidence if p is not None])
         self._asked_in = any_of([p for _r, p in self._asked_for if p is not None])
         self._stall_in = any_of(self._stall_days)
-        self._gift_cue = re.compile(r"(赠品|赠送的|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
+        self._gift_cue = re.compile(r"(赠品|赠送的|附赠的?|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
 
     def without_refund_state(self, description: str) -> str:
         """The description with what it says of a refund already paid taken out ("超时了系统直接把298退给他了"):
@@ -472,6 +474,7 @@ class FactExtractor:
             asks_to_reject=bool(self._asks_to_reject and self._asks_to_reject.search(text)),
             signed_not_received=bool(self._signed_not_received and self._signed_not_received.search(text)),
             swap_suspected=bool(self._swap_suspected and self._swap_suspected.search(text)),
+            never_shipped=bool(self._never_shipped and self._never_shipped.search(text)),
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

@@ -453,3 +453,17 @@ def test_goods_suspected_swapped_are_kept_as_they_are(engine, description, local
     for draft in report["drafts"]:
         text = draft["text"]
         assert "寄还给您" not in text and "寄還給您" not in text and "send it back to you" not in text, text
+
+
+def test_a_buyer_who_never_shipped_is_asked_to_send_it_not_to_correct_a_number(engine):
+    report = engine.report("开了极速退款，买家一申请钱秒到账了，到现在半个月了压根没寄回来，退货单号也不填，东西钱都在他那", "zh_CN")
+    assert report["facts"].get("refund_paid") and report["facts"].get("never_shipped")
+    (buyer,) = [d["text"] for d in report["drafts"] if d["audience"] == "buyer"]
+    assert "寄回给我们" in buyer and "您填写的退货物流单号" not in buyer
+
+
+def test_a_count_with_nothing_wrong_with_the_goods_is_asked_about_missing_items_first(engine):
+    """"5盒装…结果就3盒，另外2盒没了": not drafted as goods that can't be resold."""
+    prediction = engine.analyse("卖的5盒装燕窝礼盒，买家说不想要了退回来，结果就3盒，另外2盒没了").prediction
+    assert prediction.scenario == "missing_items" or (
+        prediction.confidence < engine.classifier.settings.min_confidence and prediction.alternatives[0][0] == "missing_items")
