@@ -111,6 +111,7 @@ _NOT_THE_DEADLINE = frozenset({DEADLINE_ONLY})
 WRONG_ITEM = "wrong_item_returned"
 MISSING = "missing_items"
 _ABOUT_THE_CONDITION = frozenset({"resale_affected", "quality_issue_return"})
+_NOTHING_OF_OURS = frozenset({"bricks", "empty_box", "rubbish"})
 _PLAINLY_SAID = 0.85     # a reading this sure stands against one contrary fact
 # The cases about what came back in the parcel (the others are about where it is or went).
 _ABOUT_THE_GOODS = frozenset({"missing_items", "resale_affected", "quality_issue_return", "damaged_in_transit",
@@ -177,6 +178,12 @@ class Engine:
             if prediction.confidence < settings.several_max_confidence:
                 # the words spoke mostly of the deadline, and what is left reads weakly
                 prediction = replace(prediction, confidence=min(prediction.confidence, ask))
+        if facts.received_instead in _NOTHING_OF_OURS and prediction.scenario in _ABOUT_THE_CONDITION | {"received_not_inspected"}:
+            # bricks, an empty box, rubbish came back: what came back is not ours — never a defect to
+            # settle, nor goods waiting to be inspected
+            prediction = Prediction(WRONG_ITEM, round(min(prediction.confidence, 0.8), 4),
+                                    tuple(a for a in ((prediction.scenario, prediction.confidence), *prediction.alternatives)
+                                          if a[0] != WRONG_ITEM)[:3], prediction.also)
         if (facts.received_instead and prediction.scenario in _ABOUT_THE_GOODS
                 and prediction.confidence < _PLAINLY_SAID):
             # other goods came back in place of the shop's: a wrong item drafted as a missing one tells

@@ -46,6 +46,8 @@ _ARRIVED = r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|
 _WEEK = re.compile(r"礼拜|星期|周")
 # Words that put what follows in the future ("还有一天就要超时自动退款了"), in the clause before a cue.
 _FUTURE = re.compile(r"要|将|会|能|可以|快|马上|即将|还有|还剩|等|准备|打算|多久|(?<![a-z])(will|about to|going to|soon)(?![a-z])")
+# What a carrier said as a guess ("快递说可能丢件了", "courier says it's probably lost"): just after the cue.
+_GUESSED = re.compile(r"[^。!?,，]{0,4}(可能|也许|大概|估计|应该|或许|probably|maybe|might|may be|possibly)")
 # A cue asked about rather than told ("退款是原路返回吗？", "退款退了吗"): what follows it.
 _ASKED = re.compile(r"\s*(吗|嘛|么|没有?[?？]|[?？]|就行|就好|就可以)")
 _CLAUSE_END = re.compile(r"[，。！？,.!?；;\s]")
@@ -373,7 +375,7 @@ class FactExtractor:
         self.long_after_days = int(stall["long_after_days"])
         self._time_frame = [_led(p, found_only=True) for p in raw["time_frame"]]
         self.usage_conditions = frozenset(raw["usage_conditions"])
-        self._carrier_said = _patterns(raw["carrier_said"], found_only=True)
+        self._carrier_said = _patterns(raw["carrier_said"])     # matches end where the cue ends (_GUESSED reads on)
         self._offer_refused = _patterns(raw["offer_refused"], found_only=True)
         self._deadline_near = _patterns(raw["deadline_near"], found_only=True)
         self._order_not_received = _patterns(raw["order_not_received"], found_only=True)
@@ -464,7 +466,8 @@ class FactExtractor:
             received_instead=instead[0][1] if instead else None,
             accessory=accessories[0][1] if accessories else None,
             fault=fault,
-            carrier_said=fault == "carrier" and bool(self._carrier_said.search(text)),
+            carrier_said=fault == "carrier" and any(
+                not _GUESSED.match(text, m.end()) for m in self._carrier_said.finditer(text)),
             offer_refused=bool(self._offer_refused and self._offer_refused.search(text)),
             # "平台已经自动退款了": the automatic refund has happened, no deadline is left to meet
             deadline_near=not refund_paid and bool(self._deadline_near and self._deadline_near.search(text)),

@@ -467,3 +467,34 @@ def test_a_count_with_nothing_wrong_with_the_goods_is_asked_about_missing_items_
     prediction = engine.analyse("卖的5盒装燕窝礼盒，买家说不想要了退回来，结果就3盒，另外2盒没了").prediction
     assert prediction.scenario == "missing_items" or (
         prediction.confidence < engine.classifier.settings.min_confidence and prediction.alternatives[0][0] == "missing_items")
+
+
+def test_what_the_buyer_asked_for_is_not_proposed_as_the_partial_refund(engine):
+    """"他全额要退1250元": ¥1,250 is what the buyer applied for; proposing it as the 'partial' refund gave
+    the whole amount away (the platform refunds at once when the buyer accepts)."""
+    report = engine.report("買家買了5盒濾掛咖啡禮盒要退貨，退回來只有3盒，售後申請還開著沒處理，他全額要退1250元，我可以只退3盒的錢嗎", "zh_TW")
+    assert report["slots"].get("value") == 1250 and "amount" not in report["slots"]
+    assert not any("1,250" in d["text"] for d in report["drafts"] if d["remedy"] == "partial_refund")
+
+
+def test_bricks_are_never_a_quality_case(engine):
+    analysis = engine.analyse("退回来的快递箱里装的是两块砖头和一堆旧报纸！我卖的是一个1280的电动牙刷礼盒，申请退货退款的时候理由选的质量问题，"
+                              "客服那边已经帮他退了，钱全部打过去了，我这个还能报警吗")
+    assert analysis.scenario == "wrong_item_returned" and analysis.facts.refund_paid
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)] == ["recover_after_refund"]
+
+
+def test_a_carrier_that_only_guesses_the_parcel_is_lost_is_not_quoted_as_saying_so(engine):
+    report = engine.report("买家退一台破壁机，单号YT7345129876543圆通的，物流停在义乌转运中心一个多星期不动了，问了快递说可能丢件了。"
+                           "问题是我这边之前已经确认退款了，钱早就退给买家了，货没了找谁赔", "zh_CN")
+    assert report["facts"].get("refund_paid") and not report["facts"].get("carrier_said")
+    for draft in report["drafts"]:
+        assert "已告知我方该包裹遗失" not in draft["text"] and "快递告知在运输中遗失了" not in draft["text"], draft["text"]
+
+
+def test_after_the_refund_no_damage_is_invented_for_a_parcel_that_never_arrived(engine):
+    report = engine.report("請問一下，買家退回一件外套，物流顯示已經簽收，平台就自動退款給他了，錢已經退回去了，"
+                           "可是我們倉庫根本沒收到這個包裹，問了管理室也說沒有，這樣要怎麼處理", "zh_TW")
+    assert report["facts"].get("signed_not_received") and report["facts"].get("refund_paid")
+    for draft in report["drafts"]:
+        assert "損壞" not in draft["text"] and "没有更新" not in draft["text"], draft["text"]
