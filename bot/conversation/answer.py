@@ -280,8 +280,10 @@ class AnswerFlow:
         rows.append([Button(_("Buyer answered again"), action=f"ba:{cid}"), Button(_("Read it differently"), action=f"rs:{cid}")])
         rows.append(self.reminder_row(profile, case))
         if step.stance in ("agrees", "already_done") or step.move == "confirm":
-            rows.append([Button(_("Close: settled"), action=f"co:{cid}:settled"),
-                         Button(_("Close: buyer cancelled"), action=f"co:{cid}:buyer_cancelled")])
+            settled = [Button(_("Close: settled"), action=f"co:{cid}:settled")]
+            if not case.facts.get("refund_paid"):       # a request already refunded is no longer the buyer's to cancel
+                settled.append(Button(_("Close: buyer cancelled"), action=f"co:{cid}:buyer_cancelled"))
+            rows.append(settled)
         else:
             rows.append([Button(_("Close case…"), action=f"cl:{cid}")])
         return rows

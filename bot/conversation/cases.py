@@ -108,7 +108,8 @@ class CasesFlow:
 
     def _ask_outcome(self, profile: Profile, case: Case) -> list[Reply]:
         _ = translator(profile.locale).gettext
-        rows = [[Button(_(OUTCOME_LABELS[o]), action=f"co:{case.case_id}:{o}")] for o in OUTCOMES]
+        outcomes = [o for o in OUTCOMES if not (o == "buyer_cancelled" and case.facts.get("refund_paid"))]
+        rows = [[Button(_(OUTCOME_LABELS[o]), action=f"co:{case.case_id}:{o}")] for o in outcomes]
         return [Reply(text=_("How did case #{case} end?").format(case=case.case_id), buttons=rows)]
 
     def close_case(self, profile: Profile, case: Case, outcome: str) -> list[Reply]:

@@ -229,10 +229,10 @@ class Engine:
         gone out, the after-refund advice replaces the scenario's negotiation (its evidence stays)."""
         advice = self.catalogue.scenario(scenario).advice[locale]
         warn, keep = _ADVICE_LABELS[locale]
+        instead = next((note.text[locale] for note in self._notes(scenario, facts) if note.replaces_action), None)
         if scenario != UNKNOWN and _fact(facts, "refund_paid"):
             after = self.catalogue.after_refund[locale]
-            return [after.action, *after.steps, *(warn + w for w in after.warnings), *(keep + e for e in advice.evidence)]
-        instead = next((note.text[locale] for note in self._notes(scenario, facts) if note.replaces_action), None)
+            return [instead or after.action, *after.steps, *(warn + w for w in after.warnings), *(keep + e for e in advice.evidence)]
         return [instead or advice.action, *advice.steps, *(warn + w for w in advice.warnings), *(keep + e for e in advice.evidence)]
 
     def card_notes(self, scenario: str, locale: str, facts: Facts | dict | None) -> list[str]:

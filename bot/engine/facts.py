@@ -91,6 +91,7 @@ class Facts:
     signed_not_received: bool = False       # tracking says delivered or signed for, yet the shop never got it
     swap_suspected: bool = False            # the merchant suspects swapped or fake goods ("序列号对不上")
     never_shipped: bool = False             # the buyer never sent the return ("压根没寄回来，单号也不填")
+    platform_ruled: bool = False            # the platform's intervention ruled for the buyer ("平台介入判买家赢")
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -385,6 +386,7 @@ class FactExtractor:
         self._signed_not_received = _patterns(raw["signed_not_received"], found_only=True)
         self._swap_suspected = _patterns(raw["swap_suspected"], found_only=True)
         self._never_shipped = _patterns(raw["never_shipped"], found_only=True)
+        self._platform_ruled = _patterns(raw["platform_ruled"], found_only=True)
         self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
@@ -478,6 +480,7 @@ class FactExtractor:
             signed_not_received=bool(self._signed_not_received and self._signed_not_received.search(text)),
             swap_suspected=bool(self._swap_suspected and self._swap_suspected.search(text)),
             never_shipped=bool(self._never_shipped and self._never_shipped.search(text)),
+            platform_ruled=bool(self._platform_ruled and self._platform_ruled.search(text)),
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

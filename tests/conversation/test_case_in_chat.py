@@ -145,3 +145,14 @@ def test_the_card_answers_can_i_just_reject_it(engine, tmp_path):
     assert "Can you just reject it? Better not" in card.text and card.draft
     plain = conversation.message("telegram:80", "The jeans came back washed and the tags are cut", "en")[0]
     assert "Can you just reject it" not in plain.text
+
+
+def test_a_case_already_refunded_is_not_closed_as_cancelled_by_the_buyer(engine, tmp_path):
+    conversation = Conversation(engine, SqliteStore(tmp_path / "close.sqlite3"), clock=Clock())
+    merchant = "telegram:81"
+    conversation.message(merchant, "钱已经退给买家了，结果退回来的包裹里少了一个充电器")
+    outcomes = [b.action for row in conversation.press(merchant, "cl:1")[0].buttons for b in row]
+    assert "co:1:settled" in outcomes and "co:1:buyer_cancelled" not in outcomes
+    agreed = conversation.buyer_answer(merchant, "好的，我找到了，这就寄回给你", 1)[0]
+    closes = [b.action for row in agreed.buttons for b in row if b.action and b.action.startswith("co:")]
+    assert "co:1:settled" in closes and "co:1:buyer_cancelled" not in closes

@@ -498,3 +498,12 @@ def test_after_the_refund_no_damage_is_invented_for_a_parcel_that_never_arrived(
     assert report["facts"].get("signed_not_received") and report["facts"].get("refund_paid")
     for draft in report["drafts"]:
         assert "損壞" not in draft["text"] and "没有更新" not in draft["text"], draft["text"]
+
+
+def test_after_the_platform_ruled_for_the_buyer_the_appeal_comes_first(engine):
+    analysis = engine.analyse("平台客服介入判买家赢 直接把598全退给人家了，结果寄回来的羊毛大衣明显洗过还缩水 吊牌也剪掉了 这个我能申诉不")
+    assert analysis.facts.platform_ruled and analysis.facts.refund_paid
+    action = engine.advice(analysis.scenario, "zh_CN", analysis.facts)[0]
+    assert action.startswith("平台介入判了买家") and "商家申诉" in action
+    merchant_approved = engine.analyse("钱我已经退给买家了，退回来的羊毛大衣明显洗过")
+    assert "判了买家" not in engine.advice(merchant_approved.scenario, "zh_CN", merchant_approved.facts)[0]
