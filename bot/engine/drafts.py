@@ -315,6 +315,7 @@ class Engine:
             "signed_not_received": facts.signed_not_received,
             "swap_suspected": facts.swap_suspected,
             "never_shipped": facts.never_shipped,
+            "buyer_lost_it": facts.buyer_lost_it,
             "evidence": list(facts.evidence),
             "stall_days": facts.stall_days or 0,
             "stall_long": facts.stall_long,

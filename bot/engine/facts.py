@@ -92,6 +92,7 @@ class Facts:
     swap_suspected: bool = False            # the merchant suspects swapped or fake goods ("序列号对不上")
     never_shipped: bool = False             # the buyer never sent the return ("压根没寄回来，单号也不填")
     platform_ruled: bool = False            # the platform's intervention ruled for the buyer ("平台介入判买家赢")
+    buyer_lost_it: bool = False             # the buyer says what is missing is lost ("买家说找不到了")
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -387,6 +388,7 @@ class FactExtractor:
         self._swap_suspected = _patterns(raw["swap_suspected"], found_only=True)
         self._never_shipped = _patterns(raw["never_shipped"], found_only=True)
         self._platform_ruled = _patterns(raw["platform_ruled"], found_only=True)
+        self._buyer_lost_it = _patterns(raw["buyer_lost_it"], found_only=True)
         self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
@@ -481,6 +483,7 @@ class FactExtractor:
             swap_suspected=bool(self._swap_suspected and self._swap_suspected.search(text)),
             never_shipped=bool(self._never_shipped and self._never_shipped.search(text)),
             platform_ruled=bool(self._platform_ruled and self._platform_ruled.search(text)),
+            buyer_lost_it=bool(self._buyer_lost_it and self._buyer_lost_it.search(text)),
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

@@ -129,7 +129,7 @@ def test_the_merchant_corrects_whether_the_refund_went_out_in_one_tap(engine, tm
     reads the case again as paid — drafts, advice and all — and another tap takes it back."""
     conversation = Conversation(engine, SqliteStore(tmp_path / "toggle.sqlite3"), clock=Clock())
     merchant = "telegram:78"
-    card = conversation.message(merchant, "退回来少了一个充电器，买家说找不到了")[0]
+    card = conversation.message(merchant, "退回来少了一个充电器")[0]
     assert "撤销" in card.draft or "取消" in card.draft                   # an open request: cancel and re-apply
     paid = conversation.press(merchant, "rp:1:1")[0]
     assert paid.replace and "退款已退" in paid.text and "用不上了" in paid.text

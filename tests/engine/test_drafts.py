@@ -507,3 +507,14 @@ def test_after_the_platform_ruled_for_the_buyer_the_appeal_comes_first(engine):
     assert action.startswith("平台介入判了买家") and "商家申诉" in action
     merchant_approved = engine.analyse("钱我已经退给买家了，退回来的羊毛大衣明显洗过")
     assert "判了买家" not in engine.advice(merchant_approved.scenario, "zh_CN", merchant_approved.facts)[0]
+
+
+@pytest.mark.parametrize("description, remedy", [
+    ("退回来少了一个充电器，买家说找不到了", "partial_refund"),
+    ("钱已经退了，退回来少了一个充电器，买家说找不到了", "recover_after_refund"),
+])
+def test_what_the_buyer_says_is_lost_is_not_asked_for_again(engine, description, remedy):
+    report = engine.report(description, "zh_CN")
+    assert report["facts"].get("buyer_lost_it") and [r["remedy"] for r in report["remedies"]] == [remedy]
+    for draft in report["drafts"]:
+        assert "找一找" not in draft["text"] and "补寄" not in draft["text"], draft["text"]
