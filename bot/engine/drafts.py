@@ -16,7 +16,7 @@ from bot.engine.catalogue import DEFAULT_LOCALE, DETAIL_NAMES, UNKNOWN, Catalogu
 from bot.engine.classifier import DEADLINE_ONLY, Prediction, ScenarioClassifier
 from bot.engine.facts import FactExtractor, Facts, default_fact_extractor
 from bot.engine.packs import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Pack, load_pack
-from bot.engine.remedies import RemedyOption, case_facts, holds, options
+from bot.engine.remedies import RemedyOption, case_facts, holds, holds_any, options
 from bot.engine.slots import AMOUNT_KINDS, SlotExtractor
 
 LETTER_LOCALE = "zh_CN"      # a carrier letter goes to a mainland carrier: always Simplified Chinese
@@ -182,22 +182,18 @@ class Engine:
             # bricks, an empty box, rubbish came back: what came back is not ours — never a defect to
             # settle, nor goods waiting to be inspected
             prediction = Prediction(WRONG_ITEM, round(min(prediction.confidence, 0.8), 4),
-                                    tuple(a for a in ((prediction.scenario, prediction.confidence), *prediction.alternatives)
-                                          if a[0] != WRONG_ITEM)[:3], prediction.also)
+                                    _first(((prediction.scenario, prediction.confidence), *prediction.alternatives),
+                                           WRONG_ITEM)[1:4], prediction.also)
         if (facts.received_instead and prediction.scenario in _ABOUT_THE_GOODS
                 and prediction.confidence < _PLAINLY_SAID):
             # other goods came back in place of the shop's: a wrong item drafted as a missing one tells
             # the buyer something else happened — asked, with the wrong item among the choices
-            others = tuple(a for a in prediction.alternatives if a[0] != WRONG_ITEM)
-            wrong = next((a for a in prediction.alternatives if a[0] == WRONG_ITEM), (WRONG_ITEM, 0.0))
-            prediction = replace(prediction, confidence=min(prediction.confidence, ask), alternatives=(wrong, *others))
+            prediction = _asked_first(prediction, WRONG_ITEM, ask)
         if (counted and not facts.conditions and prediction.scenario in _ABOUT_THE_CONDITION
                 and prediction.confidence < _PLAINLY_SAID):
             # "5盒装…结果就3盒，另外2盒没了": a count and nothing wrong with the goods is missing items
             # more likely than goods that can't be resold — asked, with missing items first
-            others = tuple(a for a in prediction.alternatives if a[0] != MISSING)
-            missing = next((a for a in prediction.alternatives if a[0] == MISSING), (MISSING, 0.0))
-            prediction = replace(prediction, confidence=min(prediction.confidence, ask), alternatives=(missing, *others))
+            prediction = _asked_first(prediction, MISSING, ask)
         if facts.order_not_received and not facts.return_named and prediction.scenario != UNKNOWN:
             # the buyer never got the order, and no return is spoken of: the shop's delivery, not a return
             others = [(s, p) for s, p in prediction.alternatives if s != UNKNOWN][:2]
@@ -246,8 +242,7 @@ class Engine:
             return []
         facts = _as_facts(facts)
         return [note for note in notes
-                if scenario not in note.not_in and holds(note.when, facts)
-                and not any(holds({name: values}, facts) for name, values in note.unless.items())]
+                if scenario not in note.not_in and holds(note.when, facts) and not holds_any(note.unless, facts)]
 
     # ---- drafts --------------------------------------------------------
     def details(self, pack: Pack, slots: dict[str, object], settings: MerchantSettings,
@@ -444,6 +439,16 @@ def _counted(shown: object, quantity: object, named: dict[str, object], locale: 
     if quantity == 1:
         return f"1 {item}"
     return f"{shown} {_plural(item)}" if isinstance(quantity, int) else f"{shown} × {item}"
+
+
+def _first(ranked: tuple[tuple[str, float], ...], scenario: str) -> tuple[tuple[str, float], ...]:
+    """`scenario` (with its probability in `ranked`, else 0), then the others in their order."""
+    return (next((a for a in ranked if a[0] == scenario), (scenario, 0.0)), *(a for a in ranked if a[0] != scenario))
+
+
+def _asked_first(prediction: Prediction, scenario: str, ask: float) -> Prediction:
+    """The reading, asked about (confidence below min_confidence), with `scenario` the first other choice."""
+    return replace(prediction, confidence=min(prediction.confidence, ask), alternatives=_first(prediction.alternatives, scenario))
 
 
 def _fact(facts: Facts | dict | None, name: str) -> object:

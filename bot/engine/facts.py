@@ -44,6 +44,9 @@ _BUYERS_OWN = re.compile(r"(买家|客人|顾客|用户|客户|对方|他|她)(�
 _NEGATED_PAIR = re.compile(r"(?:n't|\bnot|\bnever)\s+[a-z]+\s+(?:or|nor)\s+$")
 _ARRIVED = r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|收到|到货|退件.{0,4}到|(?<![a-z])(came back|arrived|sent back|returned|received)"   # compiled with _led
 _WEEK = re.compile(r"礼拜|星期|周")
+# The facts that are only whether one of their cues (bot/data/facts.yaml, same name) is in the text.
+_CUE_FACTS = ("offer_refused", "order_not_received", "return_named", "asks_to_reject", "signed_not_received",
+              "swap_suspected", "never_shipped", "platform_ruled", "buyer_lost_it")
 # Words that put what follows in the future ("还有一天就要超时自动退款了"), in the clause before a cue.
 _FUTURE = re.compile(r"要|将|会|能|可以|快|马上|即将|还有|还剩|等|准备|打算|多久|(?<![a-z])(will|about to|going to|soon)(?![a-z])")
 # What a carrier said as a guess ("快递说可能丢件了", "courier says it's probably lost"): just after the cue.
@@ -378,17 +381,10 @@ class FactExtractor:
         self._time_frame = [_led(p, found_only=True) for p in raw["time_frame"]]
         self.usage_conditions = frozenset(raw["usage_conditions"])
         self._carrier_said = _patterns(raw["carrier_said"])     # matches end where the cue ends (_GUESSED reads on)
-        self._offer_refused = _patterns(raw["offer_refused"], found_only=True)
+        self._cue_facts = [(name, pattern) for name in _CUE_FACTS
+                           for pattern in [_patterns(raw[name], found_only=True)] if pattern is not None]
         self._deadline_near = _patterns(raw["deadline_near"], found_only=True)
-        self._order_not_received = _patterns(raw["order_not_received"], found_only=True)
-        self._return_named = _patterns(raw["return_named"], found_only=True)
         self._refund_paid = _patterns(raw["refund_paid"])      # its matches end where the cue ends (the guards read on)
-        self._asks_to_reject = _patterns(raw["asks_to_reject"], found_only=True)
-        self._signed_not_received = _patterns(raw["signed_not_received"], found_only=True)
-        self._swap_suspected = _patterns(raw["swap_suspected"], found_only=True)
-        self._never_shipped = _patterns(raw["never_shipped"], found_only=True)
-        self._platform_ruled = _patterns(raw["platform_ruled"], found_only=True)
-        self._buyer_lost_it = _patterns(raw["buyer_lost_it"], found_only=True)
         self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
@@ -401,14 +397,20 @@ class FactExtractor:
         self._stall_in = any_of(self._stall_days)
         self._gift_cue = re.compile(r"(赠品|赠送的|附赠的?|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
 
+    def _refund_paid_said(self, text: str) -> list[re.Match[str]]:
+        """Where the (normalised) text says the refund has gone out: a cue neither in the future in its
+        clause ("还有一天就要超时自动退款了") nor asked about ("退款是原路返回吗？")."""
+        if self._refund_paid is None:
+            return []
+        return [m for m in self._refund_paid.finditer(text)
+                if not _FUTURE.search(_clause_before(text, m.start())) and not _ASKED.match(text, m.end())]
+
     def without_refund_state(self, description: str) -> str:
         """The description with what it says of a refund already paid taken out ("超时了系统直接把298退给他了"):
         those words are not the problem with the return, and the classifier read them as a deadline."""
         text = normalise(description)
-        if self._refund_paid is None:
-            return text
         kept, at = [], 0
-        for m in self._refund_paid.finditer(text):
+        for m in self._refund_paid_said(text):
             kept.append(text[at:m.start()])
             at = m.end()
         return "，".join(kept + [text[at:]])
@@ -452,9 +454,7 @@ class FactExtractor:
         evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True)) \
             if self._evidence_in.search(text) else ()
         fault = self._fault_of(text)
-        refund_paid = self._refund_paid is not None and any(
-            not _FUTURE.search(_clause_before(text, m.start())) and not _ASKED.match(text, m.end())
-            for m in self._refund_paid.finditer(text))
+        refund_paid = bool(self._refund_paid_said(text))
         return Facts(
             item=items[0][1] if items else None,
             item_word=items[0][2] if items else None,
@@ -472,18 +472,10 @@ class FactExtractor:
             fault=fault,
             carrier_said=fault == "carrier" and any(
                 not _GUESSED.match(text, m.end()) for m in self._carrier_said.finditer(text)),
-            offer_refused=bool(self._offer_refused and self._offer_refused.search(text)),
             # "平台已经自动退款了": the automatic refund has happened, no deadline is left to meet
             deadline_near=not refund_paid and bool(self._deadline_near and self._deadline_near.search(text)),
-            order_not_received=bool(self._order_not_received and self._order_not_received.search(text)),
-            return_named=bool(self._return_named and self._return_named.search(text)),
             refund_paid=refund_paid,
-            asks_to_reject=bool(self._asks_to_reject and self._asks_to_reject.search(text)),
-            signed_not_received=bool(self._signed_not_received and self._signed_not_received.search(text)),
-            swap_suspected=bool(self._swap_suspected and self._swap_suspected.search(text)),
-            never_shipped=bool(self._never_shipped and self._never_shipped.search(text)),
-            platform_ruled=bool(self._platform_ruled and self._platform_ruled.search(text)),
-            buyer_lost_it=bool(self._buyer_lost_it and self._buyer_lost_it.search(text)),
+            **{name: pattern.search(text) is not None for name, pattern in self._cue_facts},
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

@@ -31,8 +31,13 @@ def holds(condition: Condition, facts: Facts) -> bool:
     return True
 
 
+def holds_any(condition: Condition, facts: Facts) -> bool:
+    """Some fact named in the condition has one of its listed values (ruled_out_by, a note's unless)."""
+    return any(holds({name: values}, facts) for name, values in condition.items())
+
+
 def fits(remedy: Remedy, facts: Facts) -> bool:
-    if remedy.ruled_out_by and any(holds({name: values}, facts) for name, values in remedy.ruled_out_by.items()):
+    if holds_any(remedy.ruled_out_by, facts):
         return False
     return not remedy.requires_any or any(holds(c, facts) for c in remedy.requires_any)
 
@@ -58,4 +63,4 @@ def options(catalogue: Catalogue, scenario_id: str, facts: Facts) -> list[Remedy
     return [RemedyOption(r, r == recommended, catalogue.remedy(r).why) for r in ordered]
 
 
-__all__ = ["RemedyOption", "options", "fits", "holds", "case_facts"]
+__all__ = ["RemedyOption", "options", "fits", "holds", "holds_any", "case_facts"]
