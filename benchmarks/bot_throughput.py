@@ -136,10 +136,17 @@ class Running:
         await stop_polling(self.app)
 
     async def wait(self, update_ids, timeout: float = 600) -> None:
+        """Until these updates are handled — for negobot, also until what they wrote is saved: it saves
+        after the answer is sent (TelegramAdapter's write-behind), so that save is not in the round
+        trip (the merchant has the answer), but it is in the CPU per update, and it is over before
+        the next description goes to either bot."""
         async def done() -> None:
             while not set(update_ids) <= self.finished.keys():
                 self.changed.clear()
                 await self.changed.wait()
+            adapter = self.app.bot_data.get("telegram_adapter")
+            if adapter is not None:
+                await adapter.settled()
         await asyncio.wait_for(done(), timeout)
 
 

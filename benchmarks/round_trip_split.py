@@ -125,7 +125,7 @@ def _time_core(parts: dict[str, float], store_owner) -> Callable[[], None]:
 def _instrument() -> None:
     real_answer = handlers.TelegramAdapter._answer
 
-    async def answer(self, update, call, pressed=None):
+    async def answer(self, update, call, pressed=None, **kwargs):
         _stamp("handler")
 
         def timed():
@@ -140,7 +140,7 @@ def _instrument() -> None:
                     total = time.perf_counter() - started
                     _IN_BOT_ROWS.append({**_IN_BOT, "the core's own code": total - sum(_IN_BOT.values()),
                                          "total": total})
-        return await real_answer(self, update, timed, pressed)
+        return await real_answer(self, update, timed, pressed, **kwargs)
     handlers.TelegramAdapter._answer = answer
     real_render = handlers.render
 

@@ -109,6 +109,14 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
         return [Reply(text=_("I couldn't reach your saved settings just now. Please send that again in a minute."))]
 
     @staticmethod
+    def not_saved(language_code: str | None = None) -> list[Reply]:
+        """Answer when an answer went out but what it changed could not be saved (the store was busy); the
+        transport has taken that answer's buttons off."""
+        _ = translator(locale_for_language_code(language_code)).gettext
+        return [Reply(text=_("I couldn't save that just now, so I took the buttons off my last answer. "
+                             "Please try again in a minute (/cases lists your open cases)."))]
+
+    @staticmethod
     def went_wrong(language_code: str | None = None) -> list[Reply]:
         """Answer when handling a message failed unexpectedly; reads nothing from the store."""
         _ = translator(locale_for_language_code(language_code)).gettext

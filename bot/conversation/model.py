@@ -133,6 +133,10 @@ class Store(Protocol):
     def unit(self) -> ContextManager[None]:
         """What one update writes, saved together or not at all (see SqliteStore.unit)."""
         ...
+    def write_behind(self) -> ContextManager[HeldWrites]:
+        """The writes of the update handled inside, held back until their save() (see
+        SqliteStore.write_behind): a transport saves them once its answer is sent."""
+        ...
     def load_profile(self, merchant_id: MerchantKey) -> Profile | None: ...
     def save_profile(self, profile: Profile) -> None: ...
     def new_case_id(self, merchant_id: MerchantKey) -> int: ...
@@ -163,6 +167,17 @@ class Store(Protocol):
         """Reminders due at `now`, each handed to exactly one claimer, atomically (two processes over
         one database never both get the same reminder); a claimed reminder is not handed out again."""
         ...
+
+
+class HeldWrites(Protocol):
+    def save(self) -> None:
+        """Save what was held back, all or nothing; StoreError when it cannot be saved."""
+        ...
+
+
+class _NothingHeld:
+    def save(self) -> None:
+        pass
 
 
 def one_transaction(handle: Callable[..., R]) -> Callable[..., R]:
@@ -210,6 +225,11 @@ class MemoryStore:
                 self._units -= 1
                 if not self._units:
                     self._before = None
+
+    @contextlib.contextmanager
+    def write_behind(self) -> Iterator[HeldWrites]:
+        """Nothing to hold back in memory: each write is in place as it is made."""
+        yield _NothingHeld()
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:

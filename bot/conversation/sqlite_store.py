@@ -12,7 +12,9 @@
 
 One connection shared by the threads that serve merchants, each operation under a lock. What one
 update writes is one transaction (``unit()``, opened by the conversation's entry points): saved
-together when the update has been handled, or not at all if handling it failed.
+together when the update has been handled, or not at all if handling it failed. A transport may
+hold an update's writes back until its answer is on its way (``write_behind()``), so the answer
+does not wait for them.
 """
 
 from __future__ import annotations
@@ -207,6 +209,7 @@ class SqliteStore:
         self.keep_cases = keep_cases
         self._lock = threading.RLock()
         self._units = 0                     # depth of unit() on the thread holding the lock
+        self._held: list[Callable[[sqlite3.Connection], None]] | None = None   # writes held back (write_behind)
         if self.path.is_dir():
             raise StoreUnreadable(f"settings database {self.path} is a directory, not a file")
         try:
@@ -273,6 +276,65 @@ class SqliteStore:
 
     # ---- plumbing ---------------------------------------------------------
     @contextmanager
+    def write_behind(self) -> Iterator[HeldStatements]:
+        """Within this block, an update's writes are held back and handed out as HeldStatements, to be
+        saved (HeldStatements.save) once its answer has been sent: the merchant's answer no longer waits
+        for the INSERTs and the commit, about a tenth of a millisecond of every description.
+
+        Held only while nothing needs them yet: a read, or a write whose result is used (a claim),
+        first runs what is held, in the update's transaction, which then commits at the end of the
+        unit as without this block. Nothing the update reads can miss what it wrote. The caller
+        must keep the merchant's next update waiting until save() has returned (the Telegram adapter's
+        per-merchant lock): other merchants' updates touch other rows."""
+        with self._lock:
+            held = HeldStatements(self)
+            self._held = held.writes
+            try:
+                yield held
+            finally:
+                self._held = None
+
+    def _holding(self) -> bool:
+        """Whether a write now may be held back: inside write_behind() and a unit, no transaction open."""
+        return self._held is not None and self._units > 0 and not self._db.in_transaction
+
+    def _write(self, statements: Callable[[sqlite3.Connection], None]) -> None:
+        """A write whose result nothing reads: held back when it may be (write_behind), else run now."""
+        if self._holding():
+            self._held.append(statements)
+            return
+        with self._op(write=True) as db:
+            statements(db)
+
+    def _run_held(self) -> None:
+        """What write_behind() held back, run now in a transaction that the caller commits."""
+        if not self._held:
+            return
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+        writes = list(self._held)
+        self._held.clear()
+        for statements in writes:
+            statements(self._db)
+
+    def _save_held(self, writes: list[Callable[[sqlite3.Connection], None]]) -> None:
+        with self._lock:
+            if self._units:
+                raise RuntimeError("held writes are saved after the update's unit, not inside one")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statements in writes:
+                        statements(self._db)
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+    @contextmanager
     def unit(self) -> Iterator[None]:
         """What one update writes, as one transaction: begun by its first write, committed when the
         update has been handled, rolled back if handling it failed (nothing half-saved). Nested units
@@ -282,11 +344,14 @@ class SqliteStore:
             try:
                 yield
             except BaseException:
-                if self._units == 1 and self._db.in_transaction:
-                    try:
-                        self._db.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
+                if self._units == 1:
+                    if self._held:
+                        self._held.clear()          # nothing of a failed update is saved, held or not
+                    if self._db.in_transaction:
+                        try:
+                            self._db.execute("ROLLBACK")
+                        except sqlite3.Error:
+                            pass
                 raise
             else:
                 if self._units == 1 and self._db.in_transaction:
@@ -304,16 +369,19 @@ class SqliteStore:
         with self._lock:
             if self._units:                 # inside unit(): its transaction, begun by the first write
                 try:
+                    self._run_held()        # what this reads or claims comes after what the update wrote
                     if write and not self._db.in_transaction:
                         self._db.execute("BEGIN IMMEDIATE")
                     yield self._db
                 except sqlite3.Error as exc:
                     raise self._error(exc) from None
                 return
+            write = write or bool(self._held)
             try:
                 if write:
                     self._db.execute("BEGIN IMMEDIATE")
                 try:
+                    self._run_held()
                     yield self._db
                     if write:
                         self._db.execute("COMMIT")
@@ -325,6 +393,8 @@ class SqliteStore:
                 raise self._error(exc) from None
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
+        if isinstance(exc, CaseNumberTaken):
+            return StoreLocked(f"settings database {self.path}: {exc}; try again")
         message = str(exc)
         code = getattr(exc, "sqlite_errorname", "")
         if "locked" in message or "busy" in message or code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
@@ -353,8 +423,9 @@ class SqliteStore:
                        default_limit=row[7], awaiting=row[8])
 
     def save_profile(self, profile: Profile) -> None:
-        with self._op(write=True) as db:
-            db.execute(
+        values = (*split_merchant_key(profile.merchant_id), profile.locale, int(profile.locale_chosen), profile.shop,
+                  profile.signature, profile.tone, profile.phone, profile.timezone, profile.default_limit, profile.awaiting)
+        self._write(lambda db: db.execute(
                 f"""INSERT INTO profiles (channel, user_id, locale, locale_chosen, shop, signature, tone, phone,
                                           timezone, default_limit, awaiting, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_NOW})
@@ -363,17 +434,30 @@ class SqliteStore:
                         signature = excluded.signature, tone = excluded.tone, phone = excluded.phone,
                         timezone = excluded.timezone, default_limit = excluded.default_limit,
                         awaiting = excluded.awaiting,
-                        updated_at = excluded.updated_at""",
-                (*split_merchant_key(profile.merchant_id), profile.locale, int(profile.locale_chosen), profile.shop, profile.signature,
-                 profile.tone, profile.phone, profile.timezone, profile.default_limit, profile.awaiting))
+                        updated_at = excluded.updated_at""", values))
 
     # ---- cases ------------------------------------------------------------
+    _NEXT_CASE_ID = """INSERT INTO case_counters (channel, user_id, last_case_id) VALUES (?, ?, 1)
+                       ON CONFLICT (channel, user_id) DO UPDATE SET last_case_id = last_case_id + 1
+                       RETURNING last_case_id"""
+
     def new_case_id(self, merchant_id: MerchantKey) -> int:
-        with self._op(write=True) as db:
-            return db.execute(
-                """INSERT INTO case_counters (channel, user_id, last_case_id) VALUES (?, ?, 1)
-                   ON CONFLICT (channel, user_id) DO UPDATE SET last_case_id = last_case_id + 1
-                   RETURNING last_case_id""", split_merchant_key(merchant_id)).fetchone()[0]
+        key = split_merchant_key(merchant_id)
+        if not self._holding():
+            with self._op(write=True) as db:
+                return db.execute(self._NEXT_CASE_ID, key).fetchone()[0]
+        # Held back (write_behind): the next number is read now and taken when the writes are saved —
+        # unless someone else took it meanwhile, and then nothing of the update is saved.
+        with self._op() as db:
+            row = db.execute("SELECT last_case_id FROM case_counters WHERE channel = ? AND user_id = ?", key).fetchone()
+        case_id = (row[0] if row else 0) + 1
+
+        def take(db: sqlite3.Connection) -> None:
+            taken = db.execute(self._NEXT_CASE_ID, key).fetchone()[0]
+            if taken != case_id:
+                raise CaseNumberTaken(f"case #{case_id} of {merchant_id} was numbered by another update meanwhile")
+        self._held.append(take)
+        return case_id
 
     _CASE_COLUMNS = ("case_id, scenario, slots, remedy, audience, draft_locale, confidence, alternatives, pending, "
                      "skipped, amount_kind, facts, status, outcome, title, limit_amount, refused, created_at")
@@ -391,11 +475,17 @@ class SqliteStore:
         return self._case(merchant_id, row)
 
     def save_case(self, case: Case, events: Sequence[CaseEvent] = ()) -> None:
-        with self._op(write=True) as db:
-            for event in events:
-                db.execute("INSERT INTO case_events (channel, user_id, case_id, at, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
-                           (*split_merchant_key(case.merchant_id), event.case_id, event.at, event.kind,
-                            json.dumps(event.data, ensure_ascii=False)))
+        channel, user_id = split_merchant_key(case.merchant_id)
+        history = [(channel, user_id, event.case_id, event.at, event.kind, _json(event.data)) for event in events]
+        values = (channel, user_id, case.case_id, case.scenario, _json(case.slots), case.remedy, case.audience,
+                  case.draft_locale, case.confidence, _json(case.alternatives), case.pending, _json(case.skipped),
+                  case.amount_kind, _json(case.facts), case.status, case.outcome, case.title, case.limit,
+                  _json(case.refused), _iso(case.created_at))
+        prune = case.case_id > self.keep_cases    # else the merchant has no more cases than are kept
+
+        def statements(db: sqlite3.Connection) -> None:
+            if history:
+                db.executemany(self._ADD_EVENT, history)
             db.execute(
                 f"""INSERT INTO cases (channel, user_id, {self._CASE_COLUMNS}, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, {_NOW}), {_NOW})
@@ -406,21 +496,16 @@ class SqliteStore:
                         skipped = excluded.skipped, amount_kind = excluded.amount_kind,
                         facts = excluded.facts, status = excluded.status, outcome = excluded.outcome,
                         title = excluded.title, limit_amount = excluded.limit_amount, refused = excluded.refused,
-                        updated_at = excluded.updated_at""",
-                (*split_merchant_key(case.merchant_id), case.case_id, case.scenario, json.dumps(case.slots, ensure_ascii=False),
-                 case.remedy, case.audience, case.draft_locale, case.confidence,
-                 json.dumps(case.alternatives), case.pending, json.dumps(case.skipped), case.amount_kind,
-                 json.dumps(case.facts, ensure_ascii=False), case.status, case.outcome, case.title, case.limit,
-                 json.dumps(case.refused), _iso(case.created_at)))
-            if case.case_id <= self.keep_cases:
-                return          # a merchant with no more cases than are kept has none to prune yet
-            channel, user_id = split_merchant_key(case.merchant_id)
+                        updated_at = excluded.updated_at""", values)
+            if not prune:
+                return
             # Only closed cases are pruned (open ones are being negotiated), with their history.
             horizon = "(SELECT MAX(case_id) FROM cases WHERE channel = ? AND user_id = ?) - ?"
             for table in ("case_events", "cases"):
                 db.execute(f"DELETE FROM {table} WHERE channel = ? AND user_id = ? AND case_id <= {horizon} "
                            f"AND case_id IN (SELECT case_id FROM cases WHERE channel = ? AND user_id = ? AND status != 'open')",
                            (channel, user_id, channel, user_id, self.keep_cases, channel, user_id))
+        self._write(statements)
 
     def open_cases(self, merchant_id: MerchantKey) -> list[Case]:
         with self._op() as db:
@@ -430,11 +515,11 @@ class SqliteStore:
         return [self._case(merchant_id, row) for row in rows]
 
     # ---- case history -------------------------------------------------------
+    _ADD_EVENT = "INSERT INTO case_events (channel, user_id, case_id, at, kind, data) VALUES (?, ?, ?, ?, ?, ?)"
+
     def add_event(self, merchant_id: MerchantKey, event: CaseEvent) -> None:
-        with self._op(write=True) as db:
-            db.execute("INSERT INTO case_events (channel, user_id, case_id, at, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
-                       (*split_merchant_key(merchant_id), event.case_id, event.at, event.kind,
-                        json.dumps(event.data, ensure_ascii=False)))
+        values = (*split_merchant_key(merchant_id), event.case_id, event.at, event.kind, _json(event.data))
+        self._write(lambda db: db.execute(self._ADD_EVENT, values))
 
     def events(self, merchant_id: MerchantKey, case_id: int) -> list[CaseEvent]:
         with self._op() as db:
@@ -452,9 +537,9 @@ class SqliteStore:
                               "RETURNING reminder_id", (channel, user_id, case_id, due_at, time.time())).fetchone()[0]
 
     def cancel_reminders(self, merchant_id: MerchantKey, case_id: int) -> None:
-        with self._op(write=True) as db:
-            db.execute("DELETE FROM reminders WHERE channel = ? AND user_id = ? AND case_id = ? AND claimed_at IS NULL",
-                       (*split_merchant_key(merchant_id), case_id))
+        values = (*split_merchant_key(merchant_id), case_id)
+        self._write(lambda db: db.execute(
+            "DELETE FROM reminders WHERE channel = ? AND user_id = ? AND case_id = ? AND claimed_at IS NULL", values))
 
     def pending_reminder(self, merchant_id: MerchantKey, case_id: int) -> float | None:
         with self._op() as db:
@@ -484,11 +569,10 @@ class SqliteStore:
 
     # ---- numbered choices (transports without buttons) ----------------------
     def save_menu(self, merchant_id: MerchantKey, actions: list[str]) -> None:
-        with self._op(write=True) as db:
-            db.execute(f"""INSERT INTO menus (channel, user_id, actions, updated_at) VALUES (?, ?, ?, {_NOW})
+        values = (*split_merchant_key(merchant_id), _json(list(actions)))
+        self._write(lambda db: db.execute(f"""INSERT INTO menus (channel, user_id, actions, updated_at) VALUES (?, ?, ?, {_NOW})
                            ON CONFLICT (channel, user_id) DO UPDATE SET actions = excluded.actions,
-                               updated_at = excluded.updated_at""",
-                       (*split_merchant_key(merchant_id), json.dumps(list(actions))))
+                               updated_at = excluded.updated_at""", values))
 
     def load_menu(self, merchant_id: MerchantKey) -> list[str]:
         with self._op() as db:
@@ -517,6 +601,27 @@ class SqliteStore:
                     amount_kind=row[10], facts=json.loads(row[11]), status=row[12], outcome=row[13], title=row[14],
                     limit=row[15], refused=json.loads(row[16]), created_at=_epoch(row[17]),
                     updated_at=_epoch(row[18]) if len(row) > 18 else None)
+
+
+class CaseNumberTaken(sqlite3.DatabaseError):
+    """Held writes found their case number taken by another update; like a lock, trying again works."""
+
+
+class HeldStatements:
+    """An update's writes that write_behind() held back, saved by save() once its answer is sent."""
+
+    def __init__(self, store: SqliteStore):
+        self._store = store
+        self.writes: list[Callable[[sqlite3.Connection], None]] = []
+
+    def save(self) -> None:
+        """Run them in one transaction: all saved, or none and StoreError. Nothing held: nothing to do."""
+        writes, self.writes = self.writes, []
+        if writes:
+            self._store._save_held(writes)
+
+
+_json = json.JSONEncoder(ensure_ascii=False).encode     # one encoder for every write, not one per call
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -548,4 +653,4 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-__all__ = ["SqliteStore", "default_db_path", "StoreError", "StoreLocked", "StoreUnreadable", "SCHEMA_VERSION", "MIGRATIONS", "KEEP_CASES"]
+__all__ = ["SqliteStore", "HeldStatements", "default_db_path", "StoreError", "StoreLocked", "StoreUnreadable", "SCHEMA_VERSION", "MIGRATIONS", "KEEP_CASES"]

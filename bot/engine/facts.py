@@ -12,12 +12,13 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
 from pathlib import Path
 
 import opencc
 import yaml
 
+from bot.engine.needles import Needles, needles
 from bot.engine.normalise import normalise
 from bot.engine.numerals import ENGLISH_NUMBERS, parse_number
 from bot.engine.pattern_starts import SYNTAX, any_of, compile_led, first_chars, group_end, split_top, without_groups
@@ -367,40 +368,68 @@ class FactExtractor:
         # the two-character runs any of the four lexicons picks aliases by
         self._lexicon_pairs = frozenset().union(*(lexicon.by_pair for lexicon in
                                                   (self.items, self.accessories, self.conditions, self.received_instead)))
-        self._fault = [(kind, _patterns(raw["fault"][kind], found_only=True)) for kind in FAULTS]
-        self._goods = [(kind, _patterns(raw["goods"][kind])) for kind in GOODS]
-        self._evidence = [(kind, _patterns(raw["evidence"][kind])) for kind in EVIDENCE]
+        # what a text must hold for each cue alternation to match it (bot.engine.needles), by id(): a
+        # Pattern's own hash reads its whole compiled program each time
+        self._needles: dict[int, Needles] = {}
+        self._fault = [(kind, self._cues(raw["fault"][kind], found_only=True)) for kind in FAULTS]
+        self._goods = [(kind, self._cues(raw["goods"][kind])) for kind in GOODS]
+        self._evidence = [(kind, self._cues(raw["evidence"][kind])) for kind in EVIDENCE]
         self._negations = tuple(str(n) for n in raw["negations"])
         # whether any of them is in a text, in one search
         self._negation_in = re.compile("|".join(map(re.escape, self._negations))) if self._negations else None
         self._not_ours = re.compile(raw["not_ours"])
         stall = raw["stall"]
         self._stall_days = [_led(_ascii_guard(p)) for p in stall["days"]]
-        self._stall_long = _patterns(stall["long"], found_only=True)
+        self._stall_long = self._cues(stall["long"], found_only=True)
         self.long_after_days = int(stall["long_after_days"])
         self._time_frame = [_led(p, found_only=True) for p in raw["time_frame"]]
         self.usage_conditions = frozenset(raw["usage_conditions"])
         self._carrier_said = _patterns(raw["carrier_said"])     # matches end where the cue ends (_GUESSED reads on)
         self._cue_facts = [(name, pattern) for name in _CUE_FACTS
-                           for pattern in [_patterns(raw[name], found_only=True)] if pattern is not None]
-        self._deadline_near = _patterns(raw["deadline_near"], found_only=True)
-        self._refund_paid = _patterns(raw["refund_paid"])      # its matches end where the cue ends (the guards read on)
-        self._asked_for = [(remedy, _patterns(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
+                           for pattern in [self._cues(raw[name], found_only=True)] if pattern is not None]
+        self._deadline_near = self._cues(raw["deadline_near"], found_only=True)
+        self._refund_paid = self._cues(raw["refund_paid"])      # its matches end where the cue ends (the guards read on)
+        self._asked_for = [(remedy, self._cues(cues, found_only=True)) for remedy, cues in raw["asked_for"].items()]
         self._counted = _led(_COUNTED, found_only=True)
         self._arrived = _led(_ARRIVED, found_only=True)
         self._pickup = _led("|".join(_ascii_guard(re.escape(p)) for p in raw["pickup"]["match"]))
         self.pickup_en = str(raw["pickup"]["en"])
         # Whether a text has any evidence, remedy asked for or count of stalled days, in one scan each:
         # few have any
-        self._evidence_in = any_of([p for _k, p in self._evidence if p is not None])
-        self._asked_in = any_of([p for _r, p in self._asked_for if p is not None])
+        self._evidence_in = self._any_of([p for _k, p in self._evidence if p is not None])
+        self._asked_in = self._any_of([p for _r, p in self._asked_for if p is not None])
         self._stall_in = any_of(self._stall_days)
         self._gift_cue = re.compile(r"(赠品|赠送的|附赠的?|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
 
-    def _refund_paid_said(self, text: str) -> list[re.Match[str]]:
+    def _any_of(self, patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+        """any_of(patterns), with their needles when each has them."""
+        found = any_of(patterns)
+        parts = [self._needles.get(id(p)) for p in patterns]
+        if parts and all(parts):
+            self._needles[id(found)] = reduce(operator.or_, parts)
+        return found
+
+    def _cues(self, raw: list | None, found_only: bool = False) -> re.Pattern[str] | None:
+        """_patterns(raw), with the needles of its cues kept for _may_match."""
+        pattern = _patterns(raw, found_only)
+        if pattern is not None:
+            found = needles(*map(str, raw))
+            if found is not None:
+                self._needles[id(pattern)] = found
+        return pattern
+
+    def _may_match(self, pattern: re.Pattern[str] | None, index: tuple[set[str], set[str]]) -> bool:
+        """False when `pattern` cannot match a text of this text_index: it holds none of the pattern's
+        needles. Two set tests instead of a regex scan — most cues are in few descriptions."""
+        if pattern is None:
+            return False
+        found = self._needles.get(id(pattern))
+        return found is None or found.may_be_in(*index)
+
+    def _refund_paid_said(self, text: str, index: tuple[set[str], set[str]] | None = None) -> list[re.Match[str]]:
         """Where the (normalised) text says the refund has gone out: a cue neither in the future in its
-        clause ("还有一天就要超时自动退款了") nor asked about ("退款是原路返回吗？")."""
-        if self._refund_paid is None:
+        clause ("还有一天就要超时自动退款了") nor asked about ("退款是原路返回吗？"). `index`: text_index(text)."""
+        if not self._may_match(self._refund_paid, text_index(text) if index is None else index):
             return []
         return [m for m in self._refund_paid.finditer(text)
                 if not _FUTURE.search(_clause_before(text, m.start())) and not _ASKED.match(text, m.end())]
@@ -417,8 +446,9 @@ class FactExtractor:
 
     def extract(self, description: str) -> Facts:
         text = normalise(description)
-        chars, pairs = text_index(text)
+        whole = chars, pairs = text_index(text)
         index = chars, pairs & self._lexicon_pairs      # shared by the four lexicons; fewer runs to look up
+        may = self._may_match
         items = self.items.find_all(text, index)
         conditions = list(dict.fromkeys(term for _start, term, _w in sorted(self.conditions.find_all(text, index))))
         instead = self.received_instead.find_all(text, index)
@@ -444,17 +474,17 @@ class FactExtractor:
         stall_days = self._stall(text) if self._stall_in.search(text) else None
         # a count of days decides ("5天了一直没更新" is five days); words like 很久 only when none is given
         stall_long = (stall_days >= self.long_after_days) if stall_days is not None else \
-            bool(self._stall_long and self._stall_long.search(text))
+            bool(may(self._stall_long, whole) and self._stall_long.search(text))
         conditions_found = tuple(conditions)
-        goods = next((kind for kind, pattern in self._goods if pattern and self._affirmed(pattern, text)), None)
+        goods = next((kind for kind, pattern in self._goods if may(pattern, whole) and self._affirmed(pattern, text)), None)
         if goods is None and (conditions_found or instead or accessories) and self._arrived.search(text):
             goods = "inspected"         # "退回来吊牌被剪了": what is wrong with it was seen, so it is back
         if goods is None and pickup:
             goods = "delivered"
-        evidence = tuple(kind for kind, pattern in self._evidence if pattern and self._affirmed(pattern, text, True)) \
-            if self._evidence_in.search(text) else ()
-        fault = self._fault_of(text)
-        refund_paid = bool(self._refund_paid_said(text))
+        evidence = tuple(kind for kind, pattern in self._evidence if may(pattern, whole) and self._affirmed(pattern, text, True)) \
+            if may(self._evidence_in, whole) and self._evidence_in.search(text) else ()
+        fault = self._fault_of(text, whole)
+        refund_paid = bool(self._refund_paid_said(text, whole))
         return Facts(
             item=items[0][1] if items else None,
             item_word=items[0][2] if items else None,
@@ -462,7 +492,7 @@ class FactExtractor:
             unit_word=unit_said.group(1).rstrip()[-1] if unit_said else (counted_unit.group(1) if counted_unit else None),
             accessories=several if len(several) > 1 else (),
             counted_word=counted[2] if counted and not count else None,
-            asked_for=self._first(self._asked_for, text) if self._asked_in.search(text) else None,
+            asked_for=self._first(self._asked_for, text) if may(self._asked_in, whole) and self._asked_in.search(text) else None,
             accessory_word=accessory_word,
             time_frame=time_frame,
             pickup=pickup.group() if pickup else None,
@@ -473,9 +503,9 @@ class FactExtractor:
             carrier_said=fault == "carrier" and any(
                 not _GUESSED.match(text, m.end()) for m in self._carrier_said.finditer(text)),
             # "平台已经自动退款了": the automatic refund has happened, no deadline is left to meet
-            deadline_near=not refund_paid and bool(self._deadline_near and self._deadline_near.search(text)),
+            deadline_near=not refund_paid and may(self._deadline_near, whole) and bool(self._deadline_near.search(text)),
             refund_paid=refund_paid,
-            **{name: pattern.search(text) is not None for name, pattern in self._cue_facts},
+            **{name: may(pattern, whole) and pattern.search(text) is not None for name, pattern in self._cue_facts},
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,
@@ -489,11 +519,11 @@ class FactExtractor:
                 return kind
         return None
 
-    def _fault_of(self, text: str) -> str | None:
+    def _fault_of(self, text: str, index: tuple[set[str], set[str]]) -> str | None:
         """The first kind of fault (FAULTS order) the text states. An old address is the shop's only
         when it is not the buyer's ("签收的是买家以前的旧地址" is the buyer's old address)."""
         for kind, pattern in self._fault:
-            if pattern is None:
+            if not self._may_match(pattern, index):
                 continue
             if kind != "shop":
                 if pattern.search(text):

@@ -97,6 +97,7 @@ def build_application(token: str, base_url: str, store, *, engine=None, rate_lim
     gc.collect()
     gc.freeze()
     request, get_updates_request = requests(poll_timeout)      # PTB's defaults, with JSON bodies
+    adapter = TelegramAdapter(conversation)
     app = (
         ApplicationBuilder()
         .token(token)
@@ -107,10 +108,11 @@ def build_application(token: str, base_url: str, store, *, engine=None, rate_lim
         .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=MAX_RETRIES))
         .concurrent_updates(True)
         .post_init(_set_commands)
+        .post_stop(adapter.settled)            # what answered updates wrote is saved before the store closes
         .build()
     )
     app.bot_data["conversation"] = conversation
-    adapter = TelegramAdapter(conversation)
+    app.bot_data["telegram_adapter"] = adapter
     adapter.install(app)
     app.job_queue.run_repeating(adapter.deliver_reminders, interval=reminder_interval, first=min(1.0, reminder_interval),
                                 name="reminders")
@@ -130,6 +132,8 @@ async def start_polling(app: Application, *, poll_timeout: float = 1.0) -> None:
 async def stop_polling(app: Application) -> None:
     await app.updater.stop()
     await app.stop()
+    if app.post_stop is not None:
+        await app.post_stop(app)
     await app.shutdown()
 
 

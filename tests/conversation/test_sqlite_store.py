@@ -346,3 +346,75 @@ def test_a_locked_database_fails_the_whole_update_with_a_clear_error(tmp_path):
     with store.unit():                                         # and the next update goes through
         store.save_profile(Profile(merchant_id=T7, locale="zh_TW"))
     assert store.load_profile(T7).locale == "zh_TW"
+
+
+def test_writes_held_back_are_saved_only_when_the_transport_saves_them(tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    store, other = SqliteStore(path), SqliteStore(path)
+    with store.write_behind() as held:
+        with store.unit():
+            case_id = store.new_case_id(T7)
+            store.save_case(_case(T7, case_id), (CaseEvent(case_id, 1.0, "opened", {"description": "少了一件"}),))
+            store.save_profile(Profile(merchant_id=T7, locale="zh_TW"))
+    assert case_id == 1
+    assert other.latest_case(T7) is None and other.load_profile(T7) is None    # the answer goes out first
+    held.save()
+    assert other.latest_case(T7).case_id == 1 and other.load_profile(T7).locale == "zh_TW"
+    assert [e.data for e in other.events(T7, 1)] == [{"description": "少了一件"}]
+    assert other.new_case_id(T7) == 2                          # the number was taken when saved
+    held.save()                                                # saving twice writes nothing twice
+    assert len(other.events(T7, 1)) == 1
+
+
+def test_an_update_that_reads_after_writing_reads_what_it_wrote_and_saves_as_before(tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    store, other = SqliteStore(path), SqliteStore(path)
+    with store.write_behind() as held:
+        with store.unit():
+            store.save_case(_case(T7, store.new_case_id(T7)))
+            assert store.latest_case(T7).case_id == 1          # the held writes ran first
+            store.save_profile(Profile(merchant_id=T7, locale="en"))
+        assert other.latest_case(T7).case_id == 1 and other.load_profile(T7).locale == "en"   # committed with the unit
+    held.save()
+    assert other.case_count(T7) == 1
+
+
+def test_a_failed_update_leaves_nothing_held(tmp_path):
+    store = SqliteStore(tmp_path / "negobot.sqlite3")
+    with store.write_behind() as held:
+        with pytest.raises(RuntimeError):
+            with store.unit():
+                store.save_case(_case(T7, store.new_case_id(T7)))
+                raise RuntimeError("the update failed half-way")
+    held.save()
+    assert store.latest_case(T7) is None and store.new_case_id(T7) == 1
+
+
+def test_held_writes_refused_by_a_locked_database_are_kept_whole_for_nobody(tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    store = SqliteStore(path, busy_timeout_ms=50)
+    with store.write_behind() as held:
+        with store.unit():
+            store.save_case(_case(T7, store.new_case_id(T7)), (CaseEvent(1, 1.0, "opened", {}),))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreLocked, match="locked by another process"):
+            held.save()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.latest_case(T7) is None and store.events(T7, 1) == [] and store.new_case_id(T7) == 1
+
+
+def test_a_case_number_taken_meanwhile_saves_nothing_of_the_update(tmp_path):
+    path = tmp_path / "negobot.sqlite3"
+    store, other = SqliteStore(path), SqliteStore(path)
+    with store.write_behind() as held:
+        with store.unit():
+            store.save_case(_case(T7, store.new_case_id(T7)), (CaseEvent(1, 1.0, "opened", {"by": "held"}),))
+    with other.unit():                                         # another process numbers a case first
+        other.save_case(_case(T7, other.new_case_id(T7)), (CaseEvent(1, 2.0, "opened", {"by": "other"}),))
+    with pytest.raises(StoreLocked, match="try again"):
+        held.save()
+    assert [e.data for e in store.events(T7, 1)] == [{"by": "other"}] and store.new_case_id(T7) == 2

@@ -441,6 +441,20 @@ class FakeBotApi:
             stored.text, stored.html, stored.reply_markup = text, p["text"], markup
             return self._message_json(stored)
 
+    def _m_editMessageReplyMarkup(self, p: dict) -> dict:
+        """Only the keyboard changes; without reply_markup, the message keeps no keyboard."""
+        chat_id, message_id = int(p["chat_id"]), int(p["message_id"])
+        markup = self._checked_markup(p)
+        with self._lock:
+            stored = self.messages.get((chat_id, message_id))
+            if stored is None:
+                raise ApiError(400, "Bad Request: message to edit not found")
+            if stored.reply_markup == markup:
+                raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
+                                    "markup are exactly the same as a current content and reply markup of the message")
+            stored.reply_markup = markup
+            return self._message_json(stored)
+
     def _m_answerCallbackQuery(self, p: dict) -> bool:
         query_id = p["callback_query_id"]
         with self._lock:
@@ -464,6 +478,10 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message text is empty")
         if utf16_len(text) > MAX_TEXT:
             raise ApiError(400, "Bad Request: message is too long")
+        return text, self._checked_markup(p)
+
+    @staticmethod
+    def _checked_markup(p: dict) -> dict | None:
         markup = p.get("reply_markup")
         if markup is not None:
             if not isinstance(markup, dict) or not isinstance(markup.get("inline_keyboard"), list):
@@ -482,7 +500,7 @@ class FakeBotApi:
                     copy = button.get("copy_text")
                     if copy is not None and not 1 <= len(copy.get("text", "")) <= 256:
                         raise ApiError(400, "Bad Request: COPY_TEXT_INVALID")
-        return text, markup
+        return markup
 
     @staticmethod
     def _message_json(m: StoredMessage) -> dict:

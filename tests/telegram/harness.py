@@ -44,11 +44,13 @@ class RunningBot:
         self._changed.set()
 
     async def handled(self, *update_ids: int, timeout: float = 15) -> None:
-        """Wait until the bot has finished handling these updates (replies sent, retries included)."""
+        """Wait until the bot has finished handling these updates (replies sent, retries included, and
+        what they wrote saved — after the replies: TelegramAdapter's write-behind)."""
         async def all_done() -> None:
             while not set(update_ids) <= self.done:
                 self._changed.clear()
                 await self._changed.wait()
+            await self.app.bot_data["telegram_adapter"].settled()
         await asyncio.wait_for(all_done(), timeout)
 
 

@@ -214,6 +214,36 @@ async def test_a_locked_database_mid_conversation_asks_to_try_again_and_loses_no
     assert not api.errors()
 
 
+async def test_a_description_answered_while_the_database_is_locked_keeps_no_buttons_that_would_mislead(api, db):
+    """The card goes out before the case is saved; if the save is then refused, its case buttons come
+    off (they would act on a case that is not there, or on the next case to get its number), the copy
+    button stays, and the merchant is told. Sent again later, the description gets case #1."""
+    async with RunningBot(api, db, busy_timeout_ms=100) as bot:
+        await bot.handled(api.send_text(14, "/shop 甲店", "zh-hans"))
+        holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+            import sqlite3, sys
+            db = sqlite3.connect({str(db)!r}, isolation_level=None)
+            db.execute("BEGIN IMMEDIATE"); db.execute("UPDATE profiles SET shop = shop")
+            print("locked", flush=True); sys.stdin.read(); db.execute("ROLLBACK")
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "locked"
+            await bot.handled(api.send_text(14, DESCRIPTION, "zh-hans"))
+        finally:
+            holder.communicate("")
+        card, told = api.chat(14)[-2:]
+        assert "SF1409823356721" in pre_block(card) and "甲店" in pre_block(card)
+        assert buttons(card) == [] and copy_texts(card) == [pre_block(card)]
+        assert told.text.startswith("刚才没能保存") and "/cases" in told.text
+
+        await bot.handled(api.send_text(14, DESCRIPTION, "zh-hans"))
+        again = draft_message(api, 14)
+        assert again.message_id != card.message_id and "nt:1" in buttons(again)
+        await bot.handled(api.press(14, again.message_id, "au:1:platform"))
+        assert "▸ 协商描述" in api.chat(14)[-1].text
+    assert not api.errors()
+
+
 async def test_replies_are_never_rejected_even_when_long(api, db, monkeypatch):
     """A reply longer than one message is split at line ends, the draft over several <pre> blocks."""
     from bot.conversation import core
