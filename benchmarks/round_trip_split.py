@@ -10,12 +10,13 @@ and the conversation core's parts. The breakdown behind the figures of benchmark
    markup checks), sendMessage returning, and the update completely handled. Medians per stage
    (so the stages need not add up to the median total exactly).
 2. **The core's parts in the bot** — during those round trips, negobot's core timed per component
-   (classifier, facts, slots, draft, the store's calls and its commit, the rest): medians per
-   update. The bot's network code runs between two descriptions, so the core's code and data are
+   (classifier, facts, slots, draft, the store's calls, the rest): medians per update; and what the
+   update wrote, saved after its answer was sent (the adapter's write-behind: not in the round trip). The bot's network code runs between two descriptions, so the core's code and data are
    colder in the CPU caches than in a loop, and each part costs more than in 3.
 3. **The core's parts in a warm loop** — Conversation.message on every description in a warm loop (a new merchant
-   each, SQLite file as the bot has it), timed per component: classifier, facts, slots, draft
-   (Jinja2), the store's calls, rendering to Telegram HTML.
+   each, SQLite file as the bot has it, its writes held and saved after rendering as the bot does),
+   timed per component: classifier, facts, slots, draft (Jinja2), the store's calls, rendering to
+   Telegram HTML; and the save after it.
 4. **Ceilings** (`--ceilings`) — what the median round-trip ratio to the echo bot would be if a part of
    negobot cost nothing: bot_throughput.py's paired round trips (the same bots, rate limiter and
    fake Bot API), with negobot as shipped, then with its analysis (classifier, facts, slots) looked up
@@ -76,6 +77,7 @@ def _wrap_async(owner, name: str, before: str, after: str) -> None:
 
 _IN_BOT: dict[str, float] = {}                 # this update's core, per component
 _IN_BOT_ROWS: list[dict[str, float]] = []
+_SAVED_AFTER: list[float] = []                 # each update's held writes, saved after its answer
 _COMPONENTS = ("classifier", "facts", "slots", "draft (Jinja2)", "SQLite store")
 
 
@@ -151,6 +153,16 @@ def _instrument() -> None:
         finally:
             _stamp("render end")
     handlers.render = render
+    real_save = SqliteStore._save_held
+
+    def save_held(self, writes):                   # the update's writes, saved after its answer
+        started = time.perf_counter()
+        try:
+            return real_save(self, writes)
+        finally:
+            if _on[0] or _IN_BOT_ROWS:
+                _SAVED_AFTER.append(time.perf_counter() - started)
+    SqliteStore._save_held = save_held
     real_post = handlers._post
 
     async def post(*args, **kwargs):               # echo: Bot.send_message; negobot: handlers._post
@@ -208,17 +220,23 @@ def core_parts(texts: list[tuple[str, str]], tmp: Path) -> tuple[float, dict[str
             render(reply)
     undo = _time_core(spent, store)
     render = _time_into(spent, "render (HTML, keyboard)", render)
+    saved_after = 0.0
     started = time.perf_counter()
-    for i, (text, lc) in enumerate(texts):
-        for reply in conversation.message(merchant_key("telegram", 2_000_000 + i), text, lc):
+    for i, (text, lc) in enumerate(texts):         # as the bot does: writes held, saved after the answer
+        with store.write_behind() as held:
+            replies = conversation.message(merchant_key("telegram", 2_000_000 + i), text, lc)
+        for reply in replies:
             render(reply)
-    total = time.perf_counter() - started
+        saving = time.perf_counter()
+        held.save()
+        saved_after += time.perf_counter() - saving
+    total = time.perf_counter() - started - saved_after
     undo()
     store.close()
     n = len(texts)
     parts = {name: 1000 * value / n for name, value in spent.items()}
     parts["the core's own code"] = 1000 * total / n - sum(parts.values())
-    return 1000 * total / n, parts
+    return 1000 * total / n, parts, 1000 * saved_after / n
 
 
 CEILINGS = ("as shipped", "analysis looked up", "store in memory", "analysis looked up, store in memory",
@@ -307,7 +325,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         rows = await stages(chunks, Path(tmp_name))
         undo()
-        total, parts = core_parts(texts, Path(tmp_name))
+        total, parts, saved_after = core_parts(texts, Path(tmp_name))
     for kind, measured in rows.items():
         print(f"{kind}: median round trip {1000 * statistics.median(m['handled'] - m['queued'] for m in measured):.2f} ms "
               f"({len(measured)} descriptions)")
@@ -322,9 +340,13 @@ async def main() -> None:
           f"median per description ({len(core_rows)} descriptions)")
     for name in (*_COMPONENTS, "the core's own code"):
         print(f"  {name:<26} {1000 * statistics.median(r.get(name, 0.0) for r in core_rows):6.3f} ms median")
+    if _SAVED_AFTER:
+        print(f"  and after the answer, what the update wrote saved: {1000 * statistics.median(_SAVED_AFTER):.3f} ms median "
+              "(not in the round trip)")
     print(f"the core in a warm loop: {total:.3f} ms per description ({len(texts)} descriptions, a new merchant each)")
     for name, value in sorted(parts.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<26} {value:6.3f} ms  {100 * value / total:5.1f} %")
+    print(f"  and after the answer, what it wrote saved: {saved_after:.3f} ms")
     if args.ceilings:
         print(f"ceilings: median round trip ÷ the echo bot's beside it ({args.rounds} rounds of {args.sequential}, paired)")
         for name in CEILINGS:
