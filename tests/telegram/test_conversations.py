@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -11,6 +12,10 @@ import time
 
 from fake_bot_api import FakeBotApi
 from harness import RunningBot, serve_until_started
+
+from bot.conversation.model import merchant_key
+from bot.conversation.sqlite_store import SqliteStore
+from bot.telegram.handlers import TelegramAdapter
 
 DESCRIPTION = "买家退货单号SF1409823356721填错了"
 TRADITIONAL_ONLY = set("單號買貨則訊話術請與說")
@@ -241,6 +246,44 @@ async def test_a_description_answered_while_the_database_is_locked_keeps_no_butt
         assert again.message_id != card.message_id and "nt:1" in buttons(again)
         await bot.handled(api.press(14, again.message_id, "au:1:platform"))
         assert "▸ 协商描述" in api.chat(14)[-1].text
+    assert not api.errors()
+
+
+async def test_an_answer_sent_just_before_the_bot_stops_is_still_saved(api, db, monkeypatch):
+    """The save after the answer is awaited when the bot stops, before the database closes."""
+    real_save = TelegramAdapter._save
+
+    async def slow_save(self, *args):
+        await asyncio.sleep(0.3)                   # the save still pending when the bot is told to stop
+        await real_save(self, *args)
+    monkeypatch.setattr(TelegramAdapter, "_save", slow_save)
+    async with RunningBot(api, db) as bot:
+        update = api.send_text(15, DESCRIPTION, "zh-hans")
+        while update not in bot.done:
+            await asyncio.sleep(0.005)
+        assert "nt:1" in buttons(draft_message(api, 15))
+    store = SqliteStore(db)
+    try:
+        case = store.latest_case(merchant_key("telegram", 15))
+        assert case is not None and case.case_id == 1 and case.slots.get("tracking_number") == "SF1409823356721"
+    finally:
+        store.close()
+    assert not api.errors()
+
+
+async def test_the_merchants_next_update_reads_what_the_answered_one_saved(api, db, monkeypatch):
+    """The save after the answer keeps the merchant's lock: /cases, sent right behind a description,
+    waits for the case to be saved (however slow the save), and lists it."""
+    real_save = TelegramAdapter._save
+
+    async def slow_save(self, *args):
+        await asyncio.sleep(0.2)
+        await real_save(self, *args)
+    monkeypatch.setattr(TelegramAdapter, "_save", slow_save)
+    async with RunningBot(api, db) as bot:
+        await bot.handled(api.send_text(16, DESCRIPTION, "zh-hans"), api.send_text(16, "/cases", "zh-hans"))
+        listing = api.chat(16)[-1]
+        assert "#1" in listing.text and "oc:1" in buttons(listing)
     assert not api.errors()
 
 
