@@ -317,6 +317,7 @@ class Engine:
             "swap_suspected": facts.swap_suspected,
             "never_shipped": facts.never_shipped,
             "buyer_lost_it": facts.buyer_lost_it,
+            "buyer_says_sent": facts.buyer_says_sent,
             "evidence": list(facts.evidence),
             "stall_days": facts.stall_days or 0,
             "stall_long": facts.stall_long,

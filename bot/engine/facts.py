@@ -47,9 +47,11 @@ _ARRIVED = r"退回来|寄回来|退回的|寄回的|退回了|寄回了|退返|
 _WEEK = re.compile(r"礼拜|星期|周")
 # The facts that are only whether one of their cues (bot/data/facts.yaml, same name) is in the text.
 _CUE_FACTS = ("offer_refused", "order_not_received", "return_named", "asks_to_reject", "signed_not_received",
-              "swap_suspected", "never_shipped", "platform_ruled", "buyer_lost_it")
+              "swap_suspected", "never_shipped", "platform_ruled", "buyer_lost_it", "buyer_says_sent", "defect_confirmed",
+              "carrier_tracing")
 # Words that put what follows in the future ("还有一天就要超时自动退款了"), in the clause before a cue.
-_FUTURE = re.compile(r"要|将|会|能|可以|快|马上|即将|还有|还剩|等|准备|打算|多久|(?<![a-z])(will|about to|going to|soon)(?![a-z])")
+# (not "手太快先按了同意退款" — too quick, in the past — nor 快递)
+_FUTURE = re.compile(r"要|将|会|能|可以|(?<![太手好赶])快(?![递件手])|马上|即将|还有|还剩|等|准备|打算|多久|(?<![a-z])(will|about to|going to|soon)(?![a-z])")
 # What a carrier said as a guess ("快递说可能丢件了", "courier says it's probably lost"): just after the cue.
 _GUESSED = re.compile(r"[^。!?,，]{0,4}(可能|也许|大概|估计|应该|或许|probably|maybe|might|may be|possibly)")
 # A cue asked about rather than told ("退款是原路返回吗？", "退款退了吗"): what follows it.
@@ -101,6 +103,9 @@ class Facts:
     never_shipped: bool = False             # the buyer never sent the return ("压根没寄回来，单号也不填")
     platform_ruled: bool = False            # the platform's intervention ruled for the buyer ("平台介入判买家赢")
     buyer_lost_it: bool = False             # the buyer says what is missing is lost ("买家说找不到了")
+    buyer_says_sent: bool = False           # the buyer says everything went into the parcel ("买家说都放进去了")
+    defect_confirmed: bool = False          # the merchant confirms the reported defect ("测了确实漏")
+    carrier_tracing: bool = False           # the carrier is already looking for the parcel ("中通客服说在查")
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""

@@ -24,7 +24,7 @@ TEMPLATE_VARIABLES = frozenset(
      "value", "time_frame", "ship_date", "insured", "phone",
      "item", "item_named", "unit", "condition", "condition_ids", "reported", "received_instead", "received_instead_id", "accessory", "accessory_named", "accessory_is_gift", "fault", "goods",
      "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging", "carrier_said", "reported_issue",
-     "signed_not_received", "swap_suspected", "never_shipped", "buyer_lost_it"}
+     "signed_not_received", "swap_suspected", "never_shipped", "buyer_lost_it", "buyer_says_sent"}
 ) | frozenset(MOVE_VARIABLES)
 # Long but realistic details: a platform note must stay within the limit even with these.
 WORST_CASE_SLOTS = {"tracking_number": "JT0012345678901", "carrier": "deppon", "amount": 12345.67, "quantity": 12,
@@ -43,6 +43,8 @@ FACT_SETS = (
     {"goods": "delivered", "signed_not_received": True, "refund_paid": True, "asks_to_reject": True},
     {"goods": "not_back", "never_shipped": True, "refund_paid": True},
     {"goods": "inspected", "accessory": "charger", "buyer_lost_it": True, "refund_paid": True},
+    {"goods": "inspected", "accessory": "charger", "fault": "unsure", "buyer_says_sent": True},
+    {"goods": "inspected", "accessory": "charger", "fault": "unsure", "buyer_says_sent": True, "refund_paid": True},
     {"item": "headphones", "received_instead": "other_goods", "swap_suspected": True, "goods": "inspected"},
     {"item": "massager", "item_word": "按摩仪", "conditions": ["no_heat", "odour", "packaging_intact"], "fault": "disputed",
      "goods": "inspected", "evidence": ["tested"], "amount_named": True, "accessory": "gift", "accessory_word": "保温杯"},

@@ -86,9 +86,12 @@ _ANY_AMOUNT = any_of(_AMOUNTS, re.I)       # whether any is there, in one scan (
 # A figure with no refund word before it, right after an order number, is the order's price.
 _AFTER_AN_ORDER_NUMBER = re.compile(r"\d{12,}\s*[,，、:：]?\s*(?:金额|价格|售价|实付|付了|¥|￥)?\s*$")
 _PRICE = "price"
-# What the buyer asked for ("他全额要退1250元", "申请退款1250", "wants the full 1250 back"): the refund applied
-# for — the order's value — never the amount to propose in its place.
-_ASKED_BY_BUYER = re.compile(r"(全额(要|要求)?退?|要求?退(款)?|申请(了)?(退款)?(金额)?|要全退|要退全款|wants?( the)?( full)?( refund of)?|asking for|applied for)\s*(人民币|rmb|¥|￥)?\s*$", re.I)
+# What the buyer asked for ("他全额要退1250元", "申请全额退款人民币399", "wants a full refund of 259 RMB"): the
+# refund applied for — the order's value — never the amount to propose in its place.
+_ASKED_BY_BUYER = re.compile(r"(?:((申请|要求?)(了)?)?(全额|全部|全款)(要|要求)?退?(款|钱)?|要求?退(款)?|申请(了)?(退款)?(金额)?|要全退|要退全款"
+                             r"|(wants?|wanted|asking for|asked for|requests?|requested|requesting|applied for)( the| a)?( full)?( refund( of)?)?"
+                             r"|full refund( of)?"
+                             r")\s*(人民币|rmb|cny|¥|￥)?\s*$", re.I)
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
 _DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*(?:人民币|rmb|cny|¥|￥)?\s*$", re.I)
@@ -256,7 +259,7 @@ class SlotExtractor:
         if chosen is found[0] and not _AMOUNT_CUE.search(text[max(0, start - 6) : start]) \
                 and _AFTER_AN_ORDER_NUMBER.search(text[max(0, start - 24) : start]):
             return round(value, 2), _PRICE          # "订单号3729104857362819，229块"
-        if _ASKED_BY_BUYER.search(text[max(0, start - 10) : start]):
+        if _ASKED_BY_BUYER.search(text[max(0, start - 32) : start]):
             return round(value, 2), _PRICE          # "他全额要退1250元": what the buyer applied for
         kind = "deduction" if _DEDUCTION_CUE.search(text[max(0, start - 8) : start]) else "refund"
         return round(value, 2), kind

@@ -532,3 +532,70 @@ def test_what_the_buyer_says_is_lost_is_not_asked_for_again(engine, description,
     assert report["facts"].get("buyer_lost_it") and [r["remedy"] for r in report["remedies"]] == [remedy]
     for draft in report["drafts"]:
         assert "找一找" not in draft["text"] and "补寄" not in draft["text"], draft["text"]
+
+
+# ---- from a blind review of 40 fresh descriptions (2026-11-30) --------------------------------------
+@pytest.mark.parametrize("description, locale, applied_for", [
+    ("買家只退了氣炸鍋本體 贈品的烤盤跟矽膠夾都沒寄回來 申請全額退款人民幣399 這樣要怎麼處理比較好", "zh_TW", "399"),
+    ("Customer says the hair dryer overheats and wants a full refund of 259 RMB. We tested the returned unit and it "
+     "works fine, but the concentrator nozzle is missing.", "en", "259"),
+])
+def test_the_full_refund_the_buyer_applied_for_is_never_proposed_as_the_reduced_one(engine, description, locale, applied_for):
+    report = engine.report(description, locale)
+    assert "amount" not in report["slots"] and report["slots"].get("value")
+    for draft in report["drafts"]:
+        assert applied_for not in draft["text"], draft["text"]
+
+
+@pytest.mark.parametrize("description", [
+    "我手太快先按了同意退款 錢已經退出去了 結果今天打開包裹 洋裝吊牌被剪掉 領口還有粉底 還有辦法跟買家要回一點錢嗎",
+    "Platform intervention ruled against us and the buyer already got the full 680 yuan back. The returned ceramic vase "
+    "arrived smashed, box crushed, we refused it at the door and took photos.",
+])
+def test_a_refund_already_paid_is_read_in_these_words_too(engine, description):
+    analysis = engine.analyse(description)
+    assert analysis.facts.refund_paid
+    assert all(o.remedy in ("recover_after_refund", "carrier_after_refund")
+               for o in engine.remedy_options(analysis.scenario, analysis.facts))
+
+
+def test_a_parcel_refused_at_the_door_is_never_said_to_have_been_signed_for_and_opened(engine):
+    report = engine.report("The returned ceramic vase arrived smashed, box crushed, we refused it at the door and took photos. "
+                           "The carrier is JD.", "en")
+    assert "refused" in report["facts"].get("evidence", []) and report["slots"].get("carrier") == "jd"
+    letter = next(d["text"] for d in report["drafts"] if d["audience"] == "carrier")
+    assert "签收后开箱" not in letter and "拒收" in letter and "京东物流" in letter
+
+
+@pytest.mark.parametrize("description, locale, says_it, words", [
+    ("退回来少了充电器 买家一口咬定都放进去了", "zh_CN", True, "您说是一起寄了的"),
+    ("退回来少了充电器 不确定是买家漏寄还是快递弄丢了", "zh_CN", False, "您说是一起寄了的"),
+    ("The nozzle is missing from the returned hair dryer. Not sure how to reply without starting a fight.", "en", False,
+     "You've told us"),
+])
+def test_only_a_buyer_who_said_it_went_in_is_told_so(engine, description, locale, says_it, words):
+    report = engine.report(description, locale)
+    buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
+    assert (words in buyer) == says_it, buyer
+
+
+def test_a_defect_the_merchant_confirms_is_not_cut_for(engine):
+    description = "买家说电水壶漏水 寄回来我们测了底座确实漏 但壶里一层水垢用了很久的样子 这种能扣点钱不"
+    analysis = engine.analyse(description)
+    assert analysis.facts.defect_confirmed
+    remedies = [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)]
+    assert "partial_refund" not in remedies and "quality_check" not in remedies and remedies
+    assert any("商家责任" in note for note in engine.card_notes(analysis.scenario, "zh_CN", analysis.facts))
+
+
+def test_a_stalled_parcel_the_carrier_is_looking_for_is_traced_first(engine):
+    analysis = engine.analyse("退货的中通件73541208896512卡在郑州转运中心8天没动了 中通客服说在查 买家问啥时候退钱")
+    assert analysis.facts.carrier_tracing and analysis.facts.stall_long
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)][0] == "trace_request"
+
+
+def test_goods_the_merchant_tried_are_back_and_not_asked_for_again(engine):
+    report = engine.report("买家说耳机左边没声音要退货 寄回来我试了两边都有声音 耳帽还丢了一个 我觉得是他不会用 怎么沟通", "zh_CN")
+    assert report["facts"].get("goods") == "inspected"
+    buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
+    assert "寄回来" not in buyer and "收到后测试过" in buyer
