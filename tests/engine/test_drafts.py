@@ -599,3 +599,24 @@ def test_goods_the_merchant_tried_are_back_and_not_asked_for_again(engine):
     assert report["facts"].get("goods") == "inspected"
     buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
     assert "寄回来" not in buyer and "收到后测试过" in buyer
+
+
+def test_the_shops_own_old_address_never_has_the_buyer_asked_to_cancel(engine):
+    analysis = engine.analyse("我们上个月搬仓库了 后台退货地址忘了改 买家的羽绒服寄到老仓库去了 那边现在没人收 这算谁的问题")
+    assert analysis.scenario == "wrong_return_address" and analysis.facts.fault == "shop"
+    action = engine.advice(analysis.scenario, "zh_CN", analysis.facts)[0]
+    assert "不要邀请买家取消" in action and "转寄" in action
+
+
+def test_a_parcel_soaked_in_a_soggy_box_is_said_so_not_called_damaged(engine):
+    report = engine.report("退回來的羽絨外套整箱濕掉了 紙箱都軟爛 應該是運送途中淋到雨 我已經簽收了 有錄開箱影片", "zh_TW")
+    assert "soaked" in report["facts"]["conditions"] and "packaging_damaged" not in report["facts"]["conditions"]
+    for draft in report["drafts"]:
+        assert "損壞" not in draft["text"] and "破損" not in draft["text"] and "损坏" not in draft["text"], draft["text"]
+    letter = next(d["text"] for d in report["drafts"] if d["audience"] == "carrier")
+    assert "外包装被水浸湿" in letter
+
+
+def test_a_stalled_parcels_platform_action_traces_before_any_cancelling(engine):
+    action = engine.advice("carrier_tracking_stalled", "zh_CN", {"stall_days": 3})[0]
+    assert action.index("查件") < action.index("邀请用户取消售后")
