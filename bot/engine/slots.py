@@ -92,6 +92,9 @@ _ASKED_BY_BUYER = re.compile(r"(?:((申请|要求?)(了)?)?(全额|全部|全款
                              r"|(wants?|wanted|asking for|asked for|requests?|requested|requesting|applied for)( the| a)?( full)?( refund( of)?)?"
                              r"|full refund( of)?"
                              r")\s*(人民币|rmb|cny|¥|￥)?\s*$", re.I)
+_FIGURE = re.compile(r"[0-9][0-9.,]*")
+# After a figure, the item it is the price of ("599元的羽绒服"), not a fee or a share of the money ("50的运费").
+_PRICE_OF_ITEM = re.compile(r"\s*(元|块钱|块|rmb|cny|¥|人民币)?\s*的(?!运费|邮费|差价|钱|款|部分|补偿|红包|退款|金额|价|费|话|时候)[\u4e00-\u9fff]", re.I)
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
 _DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*(?:人民币|rmb|cny|¥|￥)?\s*$", re.I)
@@ -259,6 +262,9 @@ class SlotExtractor:
         if chosen is found[0] and not _AMOUNT_CUE.search(text[max(0, start - 6) : start]) \
                 and _AFTER_AN_ORDER_NUMBER.search(text[max(0, start - 24) : start]):
             return round(value, 2), _PRICE          # "订单号3729104857362819，229块"
+        figure = _FIGURE.match(text, start)
+        if figure and _PRICE_OF_ITEM.match(text, figure.end()):
+            return round(value, 2), _PRICE          # "一件599元的羽绒服": what the item cost, not a refund to propose
         if _ASKED_BY_BUYER.search(text[max(0, start - 32) : start]):
             return round(value, 2), _PRICE          # "他全额要退1250元": what the buyer applied for
         kind = "deduction" if _DEDUCTION_CUE.search(text[max(0, start - 8) : start]) else "refund"

@@ -79,7 +79,7 @@ def test_long_unlabelled_digit_string_is_the_order(engine):
         ("衣服洗过了，打算扣二十块", 20.0),
         ("partial refund of RMB 45.5 instead", 45.5),
         ("货款199元，商量扣20元", 20.0),
-        ("￥1,234.50 的订单少了一件", 1234.5),
+        ("订单少了一件，想退￥1,234.50 给他", 1234.5),
     ],
 )
 def test_amount_in_yuan(engine, text, amount):
@@ -134,6 +134,13 @@ def test_kuai_is_money_only_when_it_ends_the_figure(engine, text, amount):
     # right after the order number, with no refund word: the order's price, not a refund to propose
     ("吊牌剪了，订单号3729104857362819，229块，这种能拒吗", {"value": 229.0, "order_id": "3729104857362819"}),
     ("订单号3729104857362819，退款50块", {"amount": 50.0, "order_id": "3729104857362819"}),
+    # the price of the item, named before it; and what the buyer applied for in full
+    ("一件599元的羽绒服吊牌被剪了", {"value": 599.0}),
+    ("￥1,234.50 的订单少了一件", {"value": 1234.5, "quantity": 1}),
+    ("只退200元的话他同意吗", {"amount": 200.0}),
+    ("扣50的运费", {"amount": 50.0}),
+    ("申請全額退款人民幣399", {"value": 399.0}),
+    ("she wants a full refund of 259 RMB", {"value": 259.0}),
 ])
 def test_pieces_and_prices_are_not_refunds_to_propose(engine, text, slots):
     assert engine.slots.extract(text) == slots
