@@ -100,6 +100,7 @@ class CardNote:
     not_in: tuple[str, ...]         # scenarios whose own advice already says it
     text: dict[str, str]
     replaces_action: bool = False   # said in place of the scenario's platform action, not beside it
+    only_in: tuple[str, ...] = ()   # the scenarios it is about (none: every one but not_in)
 
 
 @dataclass(frozen=True)
@@ -247,10 +248,11 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
                  unless=_condition(raw.get("unless") or {}, f"{where}: card_notes unless"),
                  not_in=tuple(str(sid) for sid in raw.get("not_in") or ()),
                  text=_localised(raw.get("text"), f"{where}: card_notes text"),
-                 replaces_action=bool(raw.get("replaces_action")))
+                 replaces_action=bool(raw.get("replaces_action")),
+                 only_in=tuple(str(sid) for sid in raw.get("only_in") or ()))
         for raw in spec.get("card_notes") or ())
-    if any(sid not in scenarios for note in card_notes for sid in note.not_in):
-        raise CatalogueError(f"{where}: card_notes not_in names an unknown scenario")
+    if any(sid not in scenarios for note in card_notes for sid in (*note.not_in, *note.only_in)):
+        raise CatalogueError(f"{where}: card_notes not_in or only_in names an unknown scenario")
     return Catalogue(scenarios=scenarios, remedies=remedies, carriers=carriers, examples=examples, keywords=keywords,
                      after_refund=after_refund, card_notes=card_notes)
 

@@ -248,7 +248,8 @@ class Engine:
             return []
         facts = _as_facts(facts)
         return [note for note in notes
-                if scenario not in note.not_in and holds(note.when, facts) and not holds_any(note.unless, facts)]
+                if scenario not in note.not_in and (not note.only_in or scenario in note.only_in)
+                and holds(note.when, facts) and not holds_any(note.unless, facts)]
 
     # ---- drafts --------------------------------------------------------
     def details(self, pack: Pack, slots: dict[str, object], settings: MerchantSettings,

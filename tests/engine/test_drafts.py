@@ -620,3 +620,41 @@ def test_a_parcel_soaked_in_a_soggy_box_is_said_so_not_called_damaged(engine):
 def test_a_stalled_parcels_platform_action_traces_before_any_cancelling(engine):
     action = engine.advice("carrier_tracking_stalled", "zh_CN", {"stall_days": 3})[0]
     assert action.index("查件") < action.index("邀请用户取消售后")
+
+
+# ---- from a second blind review (28 fresh descriptions, 2026-11-30) ---------------------------------
+@pytest.mark.parametrize("description, locale", [
+    ("买家说我们蓝牙耳机左耳没声音 申请质量问题退货 我们发货前每台都测过的 收回来测也是好的 这种怎么弄", "zh_CN"),
+    ("我們賣手工香氛蠟燭 客人說表面有氣泡是瑕疵要退 但那是手工蠟燭正常現象 商品頁也有寫 他就是堅持要退貨退款", "zh_TW"),
+])
+def test_a_defect_the_merchant_disputes_is_never_conceded(engine, description, locale):
+    report = engine.report(description, locale)
+    assert report["facts"].get("fault") == "disputed"
+    assert report["remedies"][0]["remedy"] == "quality_check"
+    assert "quality_settlement" not in [o["remedy"] for o in report["remedies"]]
+    for draft in report["drafts"]:
+        assert "抱歉" not in draft["text"] and "不會因為" not in draft["text"] and "不会因为" not in draft["text"], draft["text"]
+
+
+def test_the_shops_old_warehouse_named_with_words_between_is_the_shops_address(engine):
+    analysis = engine.analyse("客户把退货寄到我们以前广州白云的仓库了 我们三月份就搬去佛山了 快递显示已签收 都不知道谁签的")
+    assert analysis.facts.fault == "shop"
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)][0] == "forward_from_old_address"
+
+
+def test_the_old_address_note_is_only_about_a_return_sent_to_it(engine):
+    facts = {"fault": "shop", "goods": "delivered"}
+    assert "不要邀请买家取消" in engine.advice("wrong_return_address", "zh_CN", facts)[0]
+    assert "不要邀请买家取消" not in engine.advice("received_not_inspected", "zh_CN", facts)[0]
+
+
+def test_a_refund_auto_approved_is_a_refund_paid(engine):
+    analysis = engine.analyse("refund got auto approved cause it timed out while we were off for CNY, and now the return "
+                              "parcel has been stuck 'in transit' with JD Logistics for 12 days. buyer ignoring my msgs")
+    assert analysis.facts.refund_paid
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)] == ["carrier_after_refund"]
+
+
+def test_a_flicker_the_merchant_saw_too_is_a_confirmed_defect(engine):
+    facts = engine.analyse("customer says the LED desk lamp flickers. we tested the returned one and yeah it does flicker").facts
+    assert "flickering" in facts.conditions and facts.defect_confirmed
