@@ -246,7 +246,7 @@ class Engine:
         notes = self.catalogue.card_notes
         if scenario == UNKNOWN or not any(_fact(facts, name) for note in notes for name in note.when):
             return []
-        facts = _as_facts(facts)
+        facts = case_facts(self.catalogue.scenario(scenario), _as_facts(facts))    # with the scenario's defaults
         return [note for note in notes
                 if scenario not in note.not_in and (not note.only_in or scenario in note.only_in)
                 and holds(note.when, facts) and not holds_any(note.unless, facts)]

@@ -658,3 +658,22 @@ def test_a_refund_auto_approved_is_a_refund_paid(engine):
 def test_a_flicker_the_merchant_saw_too_is_a_confirmed_defect(engine):
     facts = engine.analyse("customer says the LED desk lamp flickers. we tested the returned one and yeah it does flicker").facts
     assert "flickering" in facts.conditions and facts.defect_confirmed
+
+
+def test_a_merchant_asking_whose_fault_it_is_gets_no_verdict_to_send(engine):
+    report = engine.report("退回来的陶瓷茶具碎了两个杯子 外箱都压扁了 买家用德邦寄的 这个责任算谁的啊", "zh_CN")
+    assert report["facts"].get("fault") == "unsure"
+    for draft in report["drafts"]:
+        assert "不是您的问题" not in draft["text"] and "快递运输造成的" not in draft["text"], draft["text"]
+
+
+def test_an_unboxing_video_is_offered_as_the_video_not_as_photos(engine):
+    report = engine.report("气死我了 拆开退货包裹里面是两块砖头用泡沫包着 我们卖的是空气炸锅599的 开箱视频我全程录了", "zh_CN")
+    buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
+    assert "开箱视频可以发给您看" in buyer and "验货照片" not in buyer, buyer
+
+
+def test_a_deadline_close_on_a_parcel_not_back_asks_for_no_inspection_photos(engine):
+    analysis = engine.analyse("买家填的退货单号SF1402837765521 顺丰官网查不到 说单号不存在 退款还剩2天")
+    notes = engine.card_notes(analysis.scenario, "zh_CN", analysis.facts)
+    assert notes and "延长收货时间" in notes[0] and "验货照片" not in notes[0]
