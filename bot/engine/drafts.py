@@ -112,6 +112,9 @@ WRONG_ITEM = "wrong_item_returned"
 MISSING = "missing_items"
 _ABOUT_THE_CONDITION = frozenset({"resale_affected", "quality_issue_return"})
 _NOTHING_OF_OURS = frozenset({"bricks", "empty_box", "rubbish"})
+QUALITY = "quality_issue_return"
+# The goods cases whose drafts, once the refund is paid, all ask the buyer directly (recover_after_refund).
+_SETTLED_WITH_THE_BUYER = frozenset({MISSING, WRONG_ITEM, "resale_affected", QUALITY})
 _PLAINLY_SAID = 0.85     # a reading this sure stands against one contrary fact
 # The cases about what came back in the parcel (the others are about where it is or went).
 _ABOUT_THE_GOODS = frozenset({"missing_items", "resale_affected", "quality_issue_return", "damaged_in_transit",
@@ -213,6 +216,13 @@ class Engine:
         if facts.refund_paid and DEADLINE_ONLY in prediction.also:
             # "平台已经自动退款了": the deadline has passed, it is no further problem to handle
             prediction = replace(prediction, also=tuple(s for s in prediction.also if s != DEADLINE_ONLY))
+        if prediction.confidence < settings.min_confidence and (
+                facts.refund_paid and prediction.scenario in _SETTLED_WITH_THE_BUYER and _a_return_gone_wrong(facts)
+                or facts.defect_confirmed and prediction.scenario == QUALITY and facts.conditions):
+            # Once the refund is paid, every one of these cases ends in the same message — ask the buyer
+            # directly, naming what was found — so which of them it is changes no draft; and a defect the
+            # merchant confirms is the quality case however the rest reads. Not asked "which case?".
+            prediction = replace(prediction, confidence=settings.min_confidence)
         return prediction
 
     @staticmethod

@@ -677,3 +677,17 @@ def test_a_deadline_close_on_a_parcel_not_back_asks_for_no_inspection_photos(eng
     analysis = engine.analyse("买家填的退货单号SF1402837765521 顺丰官网查不到 说单号不存在 退款还剩2天")
     notes = engine.card_notes(analysis.scenario, "zh_CN", analysis.facts)
     assert notes and "延长收货时间" in notes[0] and "验货照片" not in notes[0]
+
+
+@pytest.mark.parametrize("description", [
+    "平台介入判了买家 钱已经退了 结果退回来的包包五金被刮花了 还有好几道划痕 当时没来得及上传凭证 现在还能申诉不",    # a blind set's
+    "上周手滑点了同意退款 钱已经退出去了 今天退货才到 打开是个空盒子 就一个包装盒 手机壳都没有 还能追回来吗",
+    "customer says the LED desk lamp flickers. we tested the returned one and yeah it does flicker, our bad. but he also "
+    "wants us to cover his ¥15 return shipping plus some compensation, how do i reply",
+])
+def test_which_case_is_not_asked_where_the_answer_changes_no_draft(engine, description):
+    """After the refund, the goods cases all end in asking the buyer directly about what was found; a defect
+    the merchant confirms is the quality case. "Which case?" would only cost the merchant a tap."""
+    analysis = engine.analyse(description)
+    assert analysis.prediction.confidence >= engine.classifier.settings.min_confidence, analysis.prediction
+    assert engine.remedy_options(analysis.scenario, analysis.facts)
