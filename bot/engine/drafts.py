@@ -113,6 +113,7 @@ MISSING = "missing_items"
 _ABOUT_THE_CONDITION = frozenset({"resale_affected", "quality_issue_return"})
 _NOTHING_OF_OURS = frozenset({"bricks", "empty_box", "rubbish"})
 QUALITY = "quality_issue_return"
+STALLED = "carrier_tracking_stalled"
 # The goods cases whose drafts, once the refund is paid, all ask the buyer directly (recover_after_refund).
 _SETTLED_WITH_THE_BUYER = frozenset({MISSING, WRONG_ITEM, "resale_affected", QUALITY})
 _PLAINLY_SAID = 0.85     # a reading this sure stands against one contrary fact
@@ -180,6 +181,12 @@ class Engine:
             prediction = self.classifier.predict(description, exclude=_NOT_THE_DEADLINE)
             if prediction.confidence < settings.several_max_confidence:
                 # the words spoke mostly of the deadline, and what is left reads weakly
+                prediction = replace(prediction, confidence=min(prediction.confidence, ask))
+        if prediction.scenario == STALLED and facts.goods == "inspected":
+            # "充电仓没了…买家说是我们弄丢的": the parcel is back and opened — whatever was lost, it is not a
+            # parcel stuck on its way
+            prediction = self.classifier.predict(description, exclude=_NOT_THE_DEADLINE | {STALLED})
+            if prediction.confidence < settings.several_max_confidence:
                 prediction = replace(prediction, confidence=min(prediction.confidence, ask))
         if facts.received_instead in _NOTHING_OF_OURS and prediction.scenario in _ABOUT_THE_CONDITION | {
                 "received_not_inspected", MISSING, WRONG_ITEM}:

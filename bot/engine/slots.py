@@ -90,7 +90,7 @@ _PRICE = "price"
 # refund applied for — the order's value — never the amount to propose in its place.
 _ASKED_BY_BUYER = re.compile(r"(?:((申请|要求?)(了)?)?(全额|全部|全款)(要|要求)?退?(款|钱)?|要求?退(款)?|申请(了)?(退款)?(金额)?|要全退|要退全款"
                              r"|(wants?|wanted|asking for|asked for|requests?|requested|requesting|applied for)( the| a)?( full)?( refund( of)?)?"
-                             r"|full refund( of)?"
+                             r"|full refund( of)?|refund (is|was|would be)( like| about| around| roughly)?"
                              r")\s*(人民币|rmb|cny|¥|￥)?\s*$", re.I)
 _FIGURE = re.compile(r"[0-9][0-9.,]*")
 # After a figure, the item it is the price of ("599元的羽绒服"), not a fee or a share of the money ("50的运费").

@@ -691,3 +691,41 @@ def test_which_case_is_not_asked_where_the_answer_changes_no_draft(engine, descr
     analysis = engine.analyse(description)
     assert analysis.prediction.confidence >= engine.classifier.settings.min_confidence, analysis.prediction
     assert engine.remedy_options(analysis.scenario, analysis.facts)
+
+
+# ---- from a third blind review (26 fresh descriptions, 2026-11-30) ----------------------------------
+@pytest.mark.parametrize("description", [
+    "平台介入判我要退款 買家錢都拿到了 結果今天退回來的鞋子是穿過的 鞋底都磨平了 這樣還追得回來嗎",
+    "退貨超過時間系統就自動退款了 我根本還沒驗貨 今天拆開才發現裡面是別的牌子的保養品 不是我們家的",
+])
+def test_a_refund_the_buyer_has_or_the_system_paid_on_timeout_is_read(engine, description):
+    analysis = engine.analyse(description)
+    assert analysis.facts.refund_paid
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)] == ["recover_after_refund"]
+
+
+def test_a_parcel_back_with_a_part_gone_is_never_read_as_stuck_on_its_way(engine):
+    analysis = engine.analyse("蓝牙耳机退回来充电仓没了 就俩耳机在盒子里 买家一口咬定他一起寄了 说是我们自己弄丢的 这咋办")
+    assert analysis.facts.goods == "inspected" and analysis.scenario == "missing_items"
+    assert analysis.prediction.alternatives and "carrier_tracking_stalled" != analysis.scenario
+
+
+def test_carrier_support_already_checking_is_a_trace_in_progress(engine):
+    analysis = engine.analyse("退货包裹在韵达那卡了8天一动不动 打了客服说已经在核查了 买家天天问钱啥时候退")
+    assert analysis.facts.carrier_tracing
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)][0] == "trace_request"
+
+
+def test_what_the_refund_is_is_not_proposed_as_a_reduced_one(engine):
+    report = engine.report("buyer returned a dress with the tags cut off and makeup stains on the collar, refund is like "
+                           "460 RMB. can i just reject it??", "en")
+    assert report["slots"].get("value") == 460 and "amount" not in report["slots"]
+    assert not any("460" in d["text"] for d in report["drafts"])
+
+
+def test_a_return_checked_and_found_defective_is_not_asked_back(engine):
+    report = engine.report("Customer said the backpack zipper broke after 2 days. We got the return and checked it, she's "
+                           "right, it's defective. She's really upset, how should I reply", "en")
+    assert report["facts"].get("goods") == "inspected" and report["facts"].get("defect_confirmed")
+    buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
+    assert "send the backpack back" not in buyer.lower(), buyer
