@@ -99,6 +99,7 @@ _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|�
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
 _DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*(?:人民币|rmb|cny|¥|￥)?\s*$", re.I)
 AMOUNT_KINDS = ("refund", "deduction")
+MAX_COUNT = 10_000          # a count of goods missing is below this ("only 0 of the 10000" is no count)
 
 
 @dataclass(frozen=True)
@@ -276,7 +277,7 @@ class SlotExtractor:
             match = _APPLIED_VS_RECEIVED.search(text)
             if match:
                 applied, received = parse_number(match.group(1)), parse_number(match.group(2))
-                if applied is not None and received is not None and applied > received:
+                if applied is not None and received is not None and 0 < applied - received < MAX_COUNT:
                     return int(applied - received)
             count = _first_count(_MISSING_CN, text)
             if count is not None:
@@ -289,7 +290,7 @@ class SlotExtractor:
                 a, b = parse_number(groups[0]), parse_number(groups[1])
                 # "only 1 of the 3" names received first; "3 ordered ... only 1" names applied first
                 received, applied = (a, b) if match.group(1) else (b, a)
-                if applied is not None and received is not None and applied > received:
+                if applied is not None and received is not None and 0 < applied - received < MAX_COUNT:
                     return int(applied - received)
         for word, patterns in _MISSING_EN_BY_WORD:
             count = _first_count(patterns, text) if word in words else None
@@ -304,6 +305,6 @@ def _first_count(patterns, text: str) -> int | None:
         match = pattern.search(text)
         if match:
             value = parse_number(match.group(1))
-            if value and 0 < value < 10000:
+            if value and 0 < value < MAX_COUNT:
                 return int(value)
     return None

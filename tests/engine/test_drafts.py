@@ -729,3 +729,16 @@ def test_a_return_checked_and_found_defective_is_not_asked_back(engine):
     assert report["facts"].get("goods") == "inspected" and report["facts"].get("defect_confirmed")
     buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
     assert "send the backpack back" not in buyer.lower(), buyer
+
+
+def test_a_parcel_signed_for_and_then_not_found_is_traced_with_the_buyer_told(engine):
+    report = engine.report("系统显示退货已签收 可是我们仓库压根没收到 快递员说放驿站了 驿站又说找不到 199的羽绒服啊 买家那边还在等退款", "zh_CN")
+    assert report["facts"].get("signed_not_received")
+    assert report["remedies"] and report["remedies"][0]["remedy"] == "trace_request"
+    buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
+    assert "还没有收到" in buyer and "验货" not in buyer
+
+
+def test_a_carrier_that_already_admitted_the_loss_is_quoted_so(engine):
+    analysis = engine.analyse("物流那邊已經承認包裹弄丟了 說會理賠 可是買家一直在問退款")
+    assert analysis.facts.carrier_said and analysis.facts.fault == "carrier"
