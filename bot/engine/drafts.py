@@ -114,6 +114,8 @@ _ABOUT_THE_CONDITION = frozenset({"resale_affected", "quality_issue_return"})
 _NOTHING_OF_OURS = frozenset({"bricks", "empty_box", "rubbish"})
 QUALITY = "quality_issue_return"
 STALLED = "carrier_tracking_stalled"
+# Cases of a parcel not yet back and opened: never the case when the merchant has opened it.
+_NOT_BACK_YET = frozenset({STALLED, "received_not_inspected"})
 # The goods cases whose drafts, once the refund is paid, all ask the buyer directly (recover_after_refund).
 _SETTLED_WITH_THE_BUYER = frozenset({MISSING, WRONG_ITEM, "resale_affected", QUALITY})
 _PLAINLY_SAID = 0.85     # a reading this sure stands against one contrary fact
@@ -136,7 +138,7 @@ def _goods_not_on_the_way(facts: Facts) -> bool:
 def _a_return_gone_wrong(facts: Facts) -> bool:
     """The description tells of a return — one that is back, or one it speaks of — and of something
     wrong with the goods (a defect, a missing part, other goods inside), whatever else it goes on to ask."""
-    return (facts.goods in ("inspected", "delivered") or facts.return_named) and bool(
+    return (facts.goods in ("inspected", "delivered") or facts.return_named or bool(facts.received_instead)) and bool(
         facts.conditions or facts.accessory or facts.accessories or facts.received_instead)
 
 
@@ -188,6 +190,15 @@ class Engine:
             prediction = self.classifier.predict(description, exclude=_NOT_THE_DEADLINE | {STALLED})
             if prediction.confidence < settings.several_max_confidence:
                 prediction = replace(prediction, confidence=min(prediction.confidence, ask))
+        if prediction.scenario == UNKNOWN and (_a_return_gone_wrong(facts) or facts.refund_paid and facts.return_named) \
+                and prediction.alternatives:
+            # the words read as out of scope, yet the facts tell of a return with something wrong with
+            # it, or of a return whose refund is already paid: not "this is not a return problem"
+            # (not a parcel still away when the goods are back and opened)
+            fitting = [a for a in prediction.alternatives if not (facts.goods == "inspected" and a[0] in _NOT_BACK_YET)]
+            if fitting:
+                best, probability = fitting[0]
+                prediction = Prediction(best, round(min(probability, ask), 4), tuple(a for a in fitting[1:]))
         if facts.received_instead in _NOTHING_OF_OURS and prediction.scenario in _ABOUT_THE_CONDITION | {
                 "received_not_inspected", MISSING, WRONG_ITEM}:
             # bricks, an empty box, rubbish came back: what came back is not ours — never a defect to
@@ -199,6 +210,7 @@ class Engine:
             sure = min(short_or_wrong if prediction.scenario in (MISSING, WRONG_ITEM) else prediction.confidence, 0.8)
             if prediction.scenario == WRONG_ITEM:
                 sure = max(sure, prediction.confidence)         # (a reading already this sure stays so)
+            sure = max(sure, settings.min_confidence)           # bricks or an empty box decide it: not asked
             prediction = Prediction(WRONG_ITEM, round(sure, 4), _first(ranked, WRONG_ITEM)[1:4], prediction.also)
         if (facts.received_instead and prediction.scenario in _ABOUT_THE_GOODS
                 and prediction.confidence < _PLAINLY_SAID):
@@ -214,12 +226,6 @@ class Engine:
             # the buyer never got the order, and no return is spoken of: the shop's delivery, not a return
             others = [(s, p) for s, p in prediction.alternatives if s != UNKNOWN][:2]
             return Prediction(UNKNOWN, 0.5, ((prediction.scenario, min(prediction.confidence, 0.5)), *others))
-        if prediction.scenario == UNKNOWN and (_a_return_gone_wrong(facts) or facts.refund_paid and facts.return_named) \
-                and prediction.alternatives:
-            # the words read as out of scope, yet the facts tell of a return with something wrong with
-            # it, or of a return whose refund is already paid: not "this is not a return problem"
-            best, probability = prediction.alternatives[0]
-            prediction = Prediction(best, round(min(probability, ask), 4), prediction.alternatives[1:])
         if facts.refund_paid and DEADLINE_ONLY in prediction.also:
             # "平台已经自动退款了": the deadline has passed, it is no further problem to handle
             prediction = replace(prediction, also=tuple(s for s in prediction.also if s != DEADLINE_ONLY))

@@ -742,3 +742,29 @@ def test_a_parcel_signed_for_and_then_not_found_is_traced_with_the_buyer_told(en
 def test_a_carrier_that_already_admitted_the_loss_is_quoted_so(engine):
     analysis = engine.analyse("物流那邊已經承認包裹弄丟了 說會理賠 可是買家一直在問退款")
     assert analysis.facts.carrier_said and analysis.facts.fault == "carrier"
+
+
+# ---- from a fourth blind review (26 fresh descriptions, 2026-11-30) ---------------------------------
+@pytest.mark.parametrize("description", [
+    "拆开箱子里面是两块砖头用报纸包着。。。原本是个扫地机器人1999 开箱视频我全程录了 这种可以直接点拒绝吗",
+    "过年放假没人看后台 系统超时自动给退款了 今天货才到 一看是个空盒子 就剩一块泡沫",
+])
+def test_bricks_or_an_empty_box_decide_the_case_however_the_words_read(engine, description):
+    analysis = engine.analyse(description)
+    assert analysis.scenario == "wrong_item_returned"
+    assert analysis.prediction.confidence >= engine.classifier.settings.min_confidence
+    assert engine.remedy_options(analysis.scenario, analysis.facts)
+
+
+def test_a_pickup_point_that_cannot_find_the_parcel_means_it_never_reached_the_shop(engine):
+    analysis = engine.analyse("圆通显示驿站已签收 YT7788120391 我们去驿站翻了两趟 老板说没这件 买家说他寄了就不关他事了 钱还没退 咋办")
+    assert analysis.facts.signed_not_received and not analysis.facts.refund_paid
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)] == ["trace_request"]
+
+
+def test_a_leak_the_merchant_owns_up_to_is_the_quality_case_settled(engine):
+    analysis = engine.analyse("ok the kettle came back and yeah it does leak from the base, our bad. but buyer also wants us "
+                              "to cover the $18 return shipping")
+    assert analysis.facts.defect_confirmed and analysis.scenario == "quality_issue_return"
+    assert analysis.prediction.confidence >= engine.classifier.settings.min_confidence
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)] == ["quality_settlement"]
