@@ -178,7 +178,7 @@ class Engine:
         below min_confidence) rather than drafted for on a guess."""
         settings = self.classifier.settings
         ask = round(settings.min_confidence - 0.01, 4)
-        if prediction.scenario == DEADLINE_ONLY and (_goods_not_on_the_way(facts) or facts.refund_paid):
+        if prediction.scenario == DEADLINE_ONLY and (_goods_not_on_the_way(facts) or facts.refund_paid or facts.never_shipped):
             # (once the refund has gone out, no deadline is left: what else the words say is the case)
             prediction = self.classifier.predict(description, exclude=_NOT_THE_DEADLINE)
             if prediction.confidence < settings.several_max_confidence:
@@ -190,10 +190,12 @@ class Engine:
             prediction = self.classifier.predict(description, exclude=_NOT_THE_DEADLINE | {STALLED})
             if prediction.confidence < settings.several_max_confidence:
                 prediction = replace(prediction, confidence=min(prediction.confidence, ask))
-        if prediction.scenario == UNKNOWN and (_a_return_gone_wrong(facts) or facts.refund_paid and facts.return_named) \
+        if prediction.scenario == UNKNOWN and (_a_return_gone_wrong(facts) or facts.refund_paid and facts.return_named
+                                               or facts.never_shipped) \
                 and prediction.alternatives:
             # the words read as out of scope, yet the facts tell of a return with something wrong with
-            # it, or of a return whose refund is already paid: not "this is not a return problem"
+            # it, of a return whose refund is already paid, or of one never sent: not "this is not a
+            # return problem"
             # (not a parcel still away when the goods are back and opened)
             fitting = [a for a in prediction.alternatives if not (facts.goods == "inspected" and a[0] in _NOT_BACK_YET)]
             if fitting:

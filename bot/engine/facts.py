@@ -56,6 +56,8 @@ _FUTURE = re.compile(r"要|将|会|能|可以|(?<![太手好赶])快(?![递件�
 _GUESSED = re.compile(r"[^。!?,，]{0,4}(可能|也许|大概|估计|应该|或许|probably|maybe|might|may be|possibly)")
 # A cue asked about rather than told ("退款是原路返回吗？", "退款退了吗"): what follows it.
 _ASKED = re.compile(r"\s*(吗|嘛|么|没有?[?？]|[?？]|就行|就好|就可以)")
+# What the shop sold ("我们卖的是帆布鞋", "原本是个扫地机器人", "we sell 925 silver earrings"): the item named right after.
+_SOLD_CUE = re.compile(r"(我们|我|我们家|店里|本店)(卖|发|寄出|发出)的(是|明明是)|原本是|本来是|订单是|(?<![a-z])we (sell|sold|sent|shipped)(?![a-z])")
 _CLAUSE_END = re.compile(r"[，。！？,.!?；;\s]")
 # That the request timed out ("没注意售后超时", "退款超时了", "it timed out"): once the refund is paid, the
 # reason it was paid, not the problem with the return (without_refund_state takes it out too).
@@ -473,6 +475,12 @@ class FactExtractor:
             if named:
                 accessory_word = named[0][2]
                 items = [i for i in items if i is not named[0]]
+                break
+        # "拆开是一双别家的运动鞋 我们卖的是帆布鞋": the item the shop sold is the case's item, not what came back
+        for cue in _SOLD_CUE.finditer(text):
+            named = [i for i in items if cue.end() <= i[0] <= cue.end() + 3]
+            if named and named[0] is not items[0]:
+                items = [named[0], *(i for i in items if i is not named[0])]
                 break
         counted_unit = self._counted.search(text)
         count = _COUNT_BEFORE.search(text[max(0, items[0][0] - 6) : items[0][0]]) if items else None

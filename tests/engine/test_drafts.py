@@ -768,3 +768,23 @@ def test_a_leak_the_merchant_owns_up_to_is_the_quality_case_settled(engine):
     assert analysis.facts.defect_confirmed and analysis.scenario == "quality_issue_return"
     assert analysis.prediction.confidence >= engine.classifier.settings.min_confidence
     assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)] == ["quality_settlement"]
+
+
+@pytest.mark.parametrize("description, word", [
+    ("买家一开始填的单号查出来是别人的件 后来又说用另一个单号重寄了 今天到了 拆开是一双别家的运动鞋 我们卖的是帆布鞋", "运动鞋"),
+    ("汉服退回来一股香水味 领口还有粉底印 吊牌也剪了 买家说七天无理由", "香水"),
+])
+def test_the_item_is_what_the_shop_sold_not_what_came_back_or_a_smell(engine, description, word):
+    report = engine.report(description, "zh_CN")
+    for draft in report["drafts"]:
+        assert f"本店的{word}" not in draft["text"] and f"的{word}我们收到了" not in draft["text"], draft["text"]
+    assert report["facts"].get("item") not in ("perfume", "makeup")
+
+
+def test_a_return_never_collected_is_not_drafted_as_on_its_way(engine):
+    report = engine.report("customer said DHL would collect the return on monday, driver never showed and she never "
+                           "rebooked. now she wants the refund anyway and case auto closes in 2 days??", "en")
+    assert report["facts"].get("never_shipped")
+    assert report["scenario"] != "return_in_transit_deadline"
+    for draft in report["drafts"]:
+        assert "on its way" not in draft["text"], draft["text"]
