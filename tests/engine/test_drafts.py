@@ -788,3 +788,10 @@ def test_a_return_never_collected_is_not_drafted_as_on_its_way(engine):
     assert report["scenario"] != "return_in_transit_deadline"
     for draft in report["drafts"]:
         assert "on its way" not in draft["text"], draft["text"]
+
+
+def test_goods_already_back_are_not_to_be_photographed_again(engine):
+    report = engine.report("买家说羊绒围巾起球严重是质量问题 要全额退加运费 我们看了退回来的实物明显是进洗衣机洗过的 都缩水了 这个我们不认", "zh_CN")
+    assert report["facts"].get("fault") == "disputed" and report["facts"].get("goods") == "inspected"
+    buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
+    assert "当时拍过" in buyer and "补充几张清晰的照片" not in buyer, buyer
