@@ -321,18 +321,9 @@ class SqliteStore:
         with self._lock:
             if self._units:
                 raise RuntimeError("held writes are saved after the update's unit, not inside one")
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    for statements in writes:
-                        statements(self._db)
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    raise
-            except sqlite3.Error as exc:
-                raise self._error(exc) from None
+            with self._op(write=True) as db:        # one transaction: all of them, or none
+                for statements in writes:
+                    statements(db)
 
     @contextmanager
     def unit(self) -> Iterator[None]:

@@ -176,7 +176,7 @@ class TelegramAdapter:
     async def _save(self, held: HeldWrites, shown: list[_Shown], update: Update, bot: Bot) -> None:
         """Save what the update wrote. If the database refuses it now, the answer already sent stands for
         nothing that was kept: its buttons (which would act on a case that is not there, or on the next
-        case to get its number) are taken off, copy buttons left, and the merchant is told to send it again."""
+        case to get its number) are taken off, copy buttons left, and the merchant is told to try again."""
         try:
             held.save()
             return
@@ -235,8 +235,8 @@ class TelegramAdapter:
 async def _post(bot: Bot, method: str, target: dict, part) -> object:
     """A rendered part sent (sendMessage) or put in place of a message (editMessageText) through the
     bot's own request path — its rate limiter, retries and errors — but without reading Telegram's
-    answer into python-telegram-bot objects: negobot never uses the Message it gets back, and
-    building it (every button of the keyboard, every entity) cost 0.2–0.3 ms of each answer
+    answer into python-telegram-bot objects: negobot uses only the message id of what it gets back (the
+    Bot API's JSON), and building a Message of it (every button of the keyboard, every entity) cost 0.2–0.3 ms of each answer
     (benchmarks/round_trip_split.py). Bot._post is the step every Bot method ends in."""
     data = {**target, "text": part.html, "parse_mode": ParseMode.HTML}
     markup = part.markup_json                   # the keyboard as the Bot API's JSON (render.keyboard_json)

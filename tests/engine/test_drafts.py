@@ -795,3 +795,28 @@ def test_goods_already_back_are_not_to_be_photographed_again(engine):
     assert report["facts"].get("fault") == "disputed" and report["facts"].get("goods") == "inspected"
     buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
     assert "当时拍过" in buyer and "补充几张清晰的照片" not in buyer, buyer
+
+
+# ---- from reading the drafts once more, as the buyer ------------------------------------------------
+@pytest.mark.parametrize("locale", ["zh_CN", "zh_TW", "en"])
+def test_a_test_with_no_result_said_is_never_reported_as_normal(engine, locale):
+    """"我们测了一下" says a test was done, not what it found: only a merchant who disputes the defect
+    (whose test found it working) has the drafts say the item tested normal."""
+    report = engine.report("买家说杯子漏水 寄回来我们测了一下", locale)
+    assert report["facts"].get("evidence") == ["tested"] and report["facts"].get("fault") is None
+    for draft in report["drafts"]:
+        text = draft["text"].lower()
+        assert "正常" not in text and "normal" not in text and "暫未發現異常" not in text and "暂未发现异常" not in text, draft
+
+
+def test_a_leak_the_merchant_found_too_is_confirmed_in_any_wording(engine):
+    facts = engine.analyse("退回來的電熱水壺我們測了底座確實會漏水 買家要全額退款").facts
+    assert facts.defect_confirmed
+
+
+def test_an_empty_box_and_sf_are_read_in_plain_english(engine):
+    report = engine.report("Refund already went out automatically, and the return box was empty when we opened it. "
+                           "Carrier is SF.", "en")
+    assert report["facts"].get("received_instead") == "empty_box" and report["slots"].get("carrier") == "sf"
+    buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
+    assert "send it back to you" not in buyer, buyer

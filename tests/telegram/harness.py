@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
+from typing import Iterator
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, TypeHandler
@@ -52,6 +55,22 @@ class RunningBot:
                 await self._changed.wait()
             await self.app.bot_data["telegram_adapter"].settled()
         await asyncio.wait_for(all_done(), timeout)
+
+
+@contextlib.contextmanager
+def database_held_by_another_process(db: Path) -> Iterator[None]:
+    """Another process holding the SQLite file's write lock for the duration of the block."""
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sqlite3, sys
+        db = sqlite3.connect({str(db)!r}, isolation_level=None)
+        db.execute("BEGIN IMMEDIATE"); db.execute("UPDATE profiles SET shop = shop")
+        print("locked", flush=True); sys.stdin.read(); db.execute("ROLLBACK")
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        holder.communicate("")
 
 
 def serve_until_started(api: FakeBotApi, tmp_path: Path, user_id: int, base_url: str | None = None) -> tuple[int, str]:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
-import sys
-import textwrap
 import time
 
-
 from fake_bot_api import FakeBotApi
-from harness import RunningBot, serve_until_started
+from harness import RunningBot, database_held_by_another_process, serve_until_started
 
 from bot.conversation.model import merchant_key
 from bot.conversation.sqlite_store import SqliteStore
@@ -201,18 +197,9 @@ async def test_scenarios_browse_to_any_template_and_photos_get_a_hint(api, db):
 async def test_a_locked_database_mid_conversation_asks_to_try_again_and_loses_nothing(api, db):
     async with RunningBot(api, db, busy_timeout_ms=100) as bot:
         await bot.handled(api.send_text(11, "/shop 甲店", "zh-hans"))
-        holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-            import sqlite3, sys
-            db = sqlite3.connect({str(db)!r}, isolation_level=None)
-            db.execute("BEGIN IMMEDIATE"); db.execute("UPDATE profiles SET shop = shop")
-            print("locked", flush=True); sys.stdin.read(); db.execute("ROLLBACK")
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        try:
-            assert holder.stdout.readline().strip() == "locked"
+        with database_held_by_another_process(db):
             await bot.handled(api.send_text(12, "/shop 乙店", "zh-hans"))
             assert api.chat(12)[-1].text == "刚才没能读取你保存的设置，请过一会儿再发一次。"
-        finally:
-            holder.communicate("")
         await bot.handled(api.send_text(12, "/shop 乙店", "zh-hans"), api.send_text(11, DESCRIPTION, "zh-hans"))
         assert api.chat(12)[-1].text == "话术中的店铺名称已设为：乙店"
         assert "甲店" in pre_block(draft_message(api, 11))
@@ -225,17 +212,8 @@ async def test_a_description_answered_while_the_database_is_locked_keeps_no_butt
     button stays, and the merchant is told. Sent again later, the description gets case #1."""
     async with RunningBot(api, db, busy_timeout_ms=100) as bot:
         await bot.handled(api.send_text(14, "/shop 甲店", "zh-hans"))
-        holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-            import sqlite3, sys
-            db = sqlite3.connect({str(db)!r}, isolation_level=None)
-            db.execute("BEGIN IMMEDIATE"); db.execute("UPDATE profiles SET shop = shop")
-            print("locked", flush=True); sys.stdin.read(); db.execute("ROLLBACK")
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        try:
-            assert holder.stdout.readline().strip() == "locked"
+        with database_held_by_another_process(db):
             await bot.handled(api.send_text(14, DESCRIPTION, "zh-hans"))
-        finally:
-            holder.communicate("")
         card, told = api.chat(14)[-2:]
         assert "SF1409823356721" in pre_block(card) and "甲店" in pre_block(card)
         assert buttons(card) == [] and copy_texts(card) == [pre_block(card)]
