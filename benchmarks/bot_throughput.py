@@ -2,15 +2,21 @@
 
     .venv/bin/python benchmarks/bot_throughput.py [--rounds 5] [--sequential 30] [--updates 300]
 
-Two echo bots: the bare PTB echo bot the issue names (`Bot.send_message`, Telegram's answer parsed into
-a Message), and one that sends as negobot does, without parsing the answer (`Bot._post`, see
-bot.telegram.handlers._post) — the ratio to that one leaves out what negobot saves that way, so it
-is the stricter of the two. All bots are real python-telegram-bot Applications polling the same kind of fake Bot API server over
+Three echo bots:
+
+- **echo** — the bare PTB echo bot the issue names: PTB's own requests (HTTPXRequest, as
+  `Application.builder()` makes them), `Bot.send_message`, Telegram's answer parsed into a Message;
+- **echo, aiohttp** — the same on negobot's transport (bot.telegram.request: aiohttp, JSON bodies):
+  the ratio to it leaves out what negobot gains by its transport, so it is the ratio of negobot's
+  own work — the conversation core above all;
+- **echo, raw send** — that one sending as negobot does, without parsing the answer (`Bot._post`,
+  see bot.telegram.handlers._post): the strictest, which also leaves out what negobot saves that way.
+
+All bots are real python-telegram-bot Applications polling the same kind of fake Bot API server over
 HTTP on 127.0.0.1 (tests/telegram/fake_bot_api.py, imported by path; one server per bot, all in this
 process), all with the rate limiter `negobot run` ships (bot.telegram.retry.RetryingRateLimiter:
-PTB's AIORateLimiter, max_retries=5, plus safe network retries) and the same HTTP requests
-(bot.telegram.request: PTB's HTTPXRequest posting JSON bodies). negobot runs exactly as
-`negobot run` builds it (SQLite file, concurrent updates). Not a test: it prints figures.
+PTB's AIORateLimiter, max_retries=5, plus safe network retries). negobot runs exactly as
+`negobot run` builds it (its transport, SQLite file, concurrent updates). Not a test: it prints figures.
 
 The descriptions are the held-out classifier set, the blind facts sets and the realistic held-out set
 (several hundred, three languages, every scenario, short lines to pasted chats). No description is
@@ -98,7 +104,9 @@ def limiter(capped: bool) -> RetryingRateLimiter:
     return RetryingRateLimiter(overall_max_rate=0, max_retries=MAX_RETRIES)
 
 
-def echo_app(api, capped: bool, raw: bool = False) -> Application:
+def echo_app(api, capped: bool, transport: bool = False, raw: bool = False) -> Application:
+    """The echo bot: PTB's own requests (HTTPXRequest, as Application.builder() makes them), or with
+    `transport` negobot's (bot.telegram.request), and with `raw` sending as negobot does."""
     async def echo(update: Update, context) -> None:
         await context.bot.send_message(update.effective_chat.id, update.effective_message.text[:4000])
 
@@ -106,10 +114,11 @@ def echo_app(api, capped: bool, raw: bool = False) -> Application:
         await context.bot._post("sendMessage", {"chat_id": update.effective_chat.id,
                                                 "text": update.effective_message.text[:4000]})
 
-    request, get_updates_request = requests(POLL_TIMEOUT)    # the same HTTP requests as negobot's
-    app = (Application.builder().token(api.token).base_url(f"{api.base_url}/bot")
-           .request(request).get_updates_request(get_updates_request)
-           .rate_limiter(limiter(capped)).concurrent_updates(True).build())
+    builder = Application.builder().token(api.token).base_url(f"{api.base_url}/bot")
+    if transport:
+        request, get_updates_request = requests(POLL_TIMEOUT)    # the same HTTP requests as negobot's
+        builder = builder.request(request).get_updates_request(get_updates_request)
+    app = builder.rate_limiter(limiter(capped)).concurrent_updates(True).build()
     app.add_handler(MessageHandler(filters.TEXT, echo_raw if raw else echo))
     return app
 
@@ -152,7 +161,7 @@ class Running:
 
 def build(kind: str, api, capped: bool, tmp: Path):
     if kind in ECHOES:
-        return echo_app(api, capped, raw=kind == "echo, raw send"), None
+        return echo_app(api, capped, transport=kind != "echo", raw=kind == "echo, raw send"), None
     store = SqliteStore(tmp / f"negobot-{time.monotonic_ns()}.sqlite3")
     return build_application(api.token, api.base_url, store, rate_limiter=limiter(capped)), store
 
@@ -172,10 +181,12 @@ async def phase(kind: str, capped: bool, tmp: Path, work) -> object:
 
 
 WARM_UP: list[tuple[str, str]] = []
-# The bare PTB echo bot the issue compares with (Bot.send_message, its answer parsed into a Message),
-# and one that sends as negobot does (bot.telegram.handlers._post: the answer not parsed) — so the
-# ratio to it leaves out what negobot saves by not reading Telegram's answer.
-ECHOES = ("echo", "echo, raw send")
+# The bare PTB echo bot the issue compares with (PTB's own requests; Bot.send_message, its answer parsed
+# into a Message); the same on negobot's transport (bot.telegram.request: aiohttp) — the ratio to it
+# leaves out what negobot gains by its transport; and that one sending as negobot does
+# (bot.telegram.handlers._post: the answer not parsed) — which also leaves out what negobot saves by
+# not reading Telegram's answer.
+ECHOES = ("echo", "echo, aiohttp", "echo, raw send")
 KINDS = (*ECHOES, "negobot")
 
 
@@ -312,7 +323,8 @@ async def main() -> None:
           f"{args.sequential} sequential descriptions ({n_rtt} per bot, paired, "
           f"{f'{args.pace:g}/s' if args.pace else 'back to back'}, none repeated, warm-up excluded); "
           f"CPU over {args.rounds} bursts of {args.updates} descriptions from {args.merchants} merchants; "
-          f"all bots: RetryingRateLimiter (AIORateLimiter), JSON requests, a fake Bot API on 127.0.0.1 each")
+          f"all bots: RetryingRateLimiter (AIORateLimiter), a fake Bot API on 127.0.0.1 each; 'echo' on PTB's own "
+          f"requests (httpx), the others and negobot on negobot's (aiohttp, JSON bodies)")
     print(f"messages per description: {mpd['messages'] / mpd['descriptions']:.3f} "
           f"({mpd['messages']} messages for {mpd['descriptions']} descriptions, at most {mpd['most']} for one; "
           f"{mpd['with_draft']} with the recommended draft in that message; {mpd['failed']} failed updates, "

@@ -1,5 +1,5 @@
-"""Where a round trip goes: the stages of one sequential description, for the echo bot and negobot,
-and the conversation core's parts. The breakdown behind the figures of benchmarks/bot_throughput.py.
+"""Where a round trip goes: the stages of one sequential description, for the echo bot on negobot's
+transport and negobot, and the conversation core's parts. The breakdown behind the figures of benchmarks/bot_throughput.py.
 
     .venv/bin/python benchmarks/round_trip_split.py [--rounds 2] [--sequential 30]
 
@@ -21,7 +21,8 @@ and the conversation core's parts. The breakdown behind the figures of benchmark
    negobot cost nothing: bot_throughput.py's paired round trips (the same bots, rate limiter and
    fake Bot API), with negobot as shipped, then with its analysis (classifier, facts, slots) looked up
    from answers computed before the round, its store in memory instead of the SQLite file, both, and
-   the whole core's replies looked up. A lookup is not free, so each is a floor no speed-up of that
+   the whole core's replies looked up — each against the bare echo bot and the one on negobot's
+   transport. A lookup is not free, so each is a floor no speed-up of that
    part can pass. These are experiments on the benchmark, never how negobot runs.
 
 Not a test: it prints figures. Time stamps are taken by wrapping methods, which costs a little.
@@ -52,6 +53,8 @@ from bot.conversation.sqlite_store import SqliteStore  # noqa: E402
 from bot.engine.drafts import InputError, check_description, default_engine  # noqa: E402
 from bot.telegram import handlers  # noqa: E402
 
+# The echo bot on negobot's transport, so that the stages compare like with like (bot_throughput.py).
+ECHO = "echo, aiohttp"
 STAGES = ["queued", "handed out", "handler", "core start", "core end", "render start", "render end", "send",
           "server start", "server end", "sent", "handled"]
 _marks: dict[str, float] = {}
@@ -192,9 +195,9 @@ def _instrument() -> None:
 
 
 async def stages(texts: list[list[tuple[str, str]]], tmp: Path) -> dict[str, list[dict[str, float]]]:
-    rows: dict[str, list[dict[str, float]]] = {"echo": [], "negobot": []}
+    rows: dict[str, list[dict[str, float]]] = {ECHO: [], "negobot": []}
     for r, chunk in enumerate(texts):
-        for kind in ("echo", "negobot") if r % 2 == 0 else ("negobot", "echo"):
+        for kind in (ECHO, "negobot") if r % 2 == 0 else ("negobot", ECHO):
             async def work(bot: bt.Running, api) -> None:
                 for i, (text, lc) in enumerate(chunk):
                     _marks.clear()
@@ -290,13 +293,14 @@ class _MemoryStoreAt(MemoryStore):
 async def ceilings(chunks: list[list[tuple[str, str]]], tmp: Path) -> dict[str, tuple[list[float], list[float]]]:
     """Per ceiling, negobot's round trips and the echo bot's beside them, each round's bots paired as in
     bot_throughput.py; the ceilings take turns in each round's order, so none has all the quiet moments."""
-    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in CEILINGS}
+    times: dict[str, tuple[list[float], ...]] = {name: ([], [], []) for name in CEILINGS}
     for r, chunk in enumerate(chunks):
         for name in CEILINGS[r % len(CEILINGS):] + CEILINGS[:r % len(CEILINGS)]:
             with _ceiling(name, chunk):
                 measured = await bt.paired_round_trips(chunk, tmp, 30_000_000 + 100_000 * r + 1000 * CEILINGS.index(name))
             times[name][0].extend(measured["negobot"])
             times[name][1].extend(measured["echo"])
+            times[name][2].extend(measured[ECHO])
     return times
 
 
@@ -348,10 +352,11 @@ async def main() -> None:
         print(f"  {name:<26} {value:6.3f} ms  {100 * value / total:5.1f} %")
     print(f"  and after the answer, what it wrote saved: {saved_after:.3f} ms")
     if args.ceilings:
-        print(f"ceilings: median round trip ÷ the echo bot's beside it ({args.rounds} rounds of {args.sequential}, paired)")
+        print(f"ceilings: median round trip ÷ the echo bots' beside it ({args.rounds} rounds of {args.sequential}, paired)")
         for name in CEILINGS:
-            negobot, echo = (statistics.median(values) for values in times[name])
-            print(f"  {name:<38} {1000 * negobot:5.2f} ms ÷ {1000 * echo:5.2f} ms = {negobot / echo:.2f}×")
+            negobot, echo, same = (statistics.median(values) for values in times[name])
+            print(f"  {name:<38} {1000 * negobot:5.2f} ms ÷ {1000 * echo:5.2f} ms (echo) = {negobot / echo:.2f}×;"
+                  f" ÷ {1000 * same:5.2f} ms ({ECHO}) = {negobot / same:.2f}×")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ is retried here, with exponential backoff, when retrying cannot duplicate anythi
   same state (an edit repeated is "message is not modified", which the adapter takes as done);
 - **everything else** — sendMessage above all — is retried only when the failure proves that the
   request never left: the connection could not be opened (refused, unreachable, connect timeout)
-  or no pooled connection was free (PoolTimeout, which PTB says was "*not* sent"). A read timeout or
+  or no pooled connection came free in time (bot.telegram.request.NOT_SENT). A read timeout or
   a connection dropped after the request was written is ambiguous — Telegram may have delivered
   the message — so it is not retried: the merchant might otherwise see the same answer twice.
 
@@ -23,9 +23,10 @@ import logging
 import random
 from typing import Any, Callable, Coroutine
 
-import httpx
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
+
+from bot.telegram.request import NOT_SENT
 
 log = logging.getLogger("negobot.telegram")
 
@@ -36,13 +37,12 @@ IDEMPOTENT = frozenset({
 NETWORK_RETRIES = 5
 FIRST_DELAY = 0.2           # seconds; doubled each time (0.2, 0.4, 0.8, 1.6, 3.2), with ±20% jitter
 MAX_DELAY = 5.0
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def never_sent(exc: BaseException) -> bool:
     """Whether a PTB NetworkError proves the request did not reach the server."""
     cause = exc.__cause__
-    return isinstance(cause, _NOT_SENT)
+    return isinstance(cause, NOT_SENT)
 
 
 def safe_to_retry(endpoint: str, exc: BaseException) -> bool:

@@ -96,7 +96,7 @@ def build_application(token: str, base_url: str, store, *, engine=None, rate_lim
     # merchant's answer, every couple of thousand updates.
     gc.collect()
     gc.freeze()
-    request, get_updates_request = requests(poll_timeout)      # PTB's defaults, with JSON bodies
+    request, get_updates_request = requests(poll_timeout)      # PTB's defaults, over aiohttp
     adapter = TelegramAdapter(conversation)
     app = (
         ApplicationBuilder()
@@ -146,7 +146,6 @@ async def _set_commands(app: Application) -> None:
 
 def run_bot(args: argparse.Namespace) -> int:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         return _run(args)
     except StartupError as exc:
@@ -184,7 +183,9 @@ def _run(args: argparse.Namespace) -> int:
 
 async def check_api(token: str, base_url: str) -> None:
     """getMe once, so a refused token or an unreachable API is one line rather than PTB's retry log."""
-    bot = Bot(token, base_url=f"{base_url}/bot", base_file_url=f"{base_url}/file/bot")
+    request, get_updates_request = requests(10.0)
+    bot = Bot(token, base_url=f"{base_url}/bot", base_file_url=f"{base_url}/file/bot", request=request,
+              get_updates_request=get_updates_request)
     try:
         async with bot:
             await bot.get_me()

@@ -1,6 +1,6 @@
 """A small fake Telegram Bot API server on 127.0.0.1, strict where Telegram is strict.
 
-It answers the methods the bot uses over real HTTP (the bot's own httpx client talks to it),
+It answers the methods the bot uses over real HTTP (the bot talks to it through its own transport, bot/telegram/request.py),
 records every call, queues updates for getUpdates (long polling with the client's timeout), keeps
 the messages it was sent so a test can press their buttons, and rejects what Telegram rejects,
 with Telegram's error JSON:
