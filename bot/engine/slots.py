@@ -42,6 +42,11 @@ _APPLIED_VS_RECEIVED = re.compile(
     rf"(?:买了?|购买了?|下单了?|申请(?:退货|退款|退)?了?|退货申请|应退|要退|退|寄了|发了)\s*{_NUM}\s*[{MEASURE_WORDS}]"
     rf"[^。；;!！?？]{{0,12}}?(?:只|仅|才|就|但|实际|结果)?\s*(?:退回|寄回|收到|回来|到了|退了|寄了|寄来|送到|送来)了?\s*{_NUM}\s*[{MEASURE_WORDS}]"
 )
+# "退回来只有2件 买家申请的是3件": how many came back, then how many were applied for.
+_RECEIVED_VS_APPLIED = re.compile(
+    rf"(?:退回|寄回|收到|回来|寄来|送来)来?了?的?\s*(?:只有|只|仅|才|就|共)?\s*{_NUM}\s*[{MEASURE_WORDS}]"
+    rf"[^。；;!！?？]{{0,12}}?(?:申请(?:退货|退款|退)?|购买|买|下单|订|应退|要退)(?:的是|的|了)?\s*{_NUM}\s*[{MEASURE_WORDS}]"
+)
 _MISSING_CN = [
     # 漏 alone also means "leak" (漏了一箱): only 漏寄 / 漏发 / 漏放 / 漏装 count
     re.compile(rf"(?:(?:少|缺|差)(?:了|寄|发|退|收)?|漏(?:寄|发|放|装|退))(?:了)?\s*{_NUM}\s*[{MEASURE_WORDS}]"),
@@ -61,7 +66,7 @@ _MISSING_EN = [
     re.compile(rf"\b{_EN_NUM}\s+(?:[a-z]+\s+){{0,2}}short\b", re.I),          # "came back one mug short"
 ]
 # Whether any Chinese count of missing items is there, in one scan: most texts have none.
-_ANY_QUANTITY_CN = any_of([_APPLIED_VS_RECEIVED, *_MISSING_CN])
+_ANY_QUANTITY_CN = any_of([_APPLIED_VS_RECEIVED, _RECEIVED_VS_APPLIED, *_MISSING_CN])
 # The word each English pattern above cannot match without (as re.I reads it): one scan for them
 # spares the patterns whose word is absent. (_APPLIED_VS_RECEIVED_EN: "only" or "just"; then
 # "missing", "short".) No two of the words overlap, so the scan finds every one there is.
@@ -274,11 +279,13 @@ class SlotExtractor:
     @staticmethod
     def _quantity(text: str) -> int | None:
         if _ANY_QUANTITY_CN.search(text):
-            match = _APPLIED_VS_RECEIVED.search(text)
-            if match:
-                applied, received = parse_number(match.group(1)), parse_number(match.group(2))
-                if applied is not None and received is not None and 0 < applied - received < MAX_COUNT:
-                    return int(applied - received)
+            for pattern, applied_first in ((_APPLIED_VS_RECEIVED, True), (_RECEIVED_VS_APPLIED, False)):
+                match = pattern.search(text)
+                if match:
+                    first, second = parse_number(match.group(1)), parse_number(match.group(2))
+                    applied, received = (first, second) if applied_first else (second, first)
+                    if applied is not None and received is not None and 0 < applied - received < MAX_COUNT:
+                        return int(applied - received)
             count = _first_count(_MISSING_CN, text)
             if count is not None:
                 return count

@@ -97,6 +97,8 @@ def test_amount_in_yuan(engine, text, amount):
         ("买家漏寄了两个配件", 2),
         ("two of the socks are missing from the return", 2),
         ("only 1 of the 3 mugs came back", 2),
+        ("退回来只有2件 买家申请的是3件卫衣", 1),            # what came back first, then what was applied for
+        ("收到了1个 申请退款的是2个杯子", 1),
     ],
 )
 def test_quantity(engine, text, quantity):
@@ -105,7 +107,8 @@ def test_quantity(engine, text, quantity):
 
 @pytest.mark.parametrize(
     "text",
-    ["买家说衣服洗过了", "hello there", "瓶子摔碎漏了一箱", "快递把退货压坏了", "", "1234", "电话13812345678"],
+    ["买家说衣服洗过了", "hello there", "瓶子摔碎漏了一箱", "快递把退货压坏了", "", "1234", "电话13812345678",
+     "退回来3件 买家申请退3件"],
 )
 def test_absent_slots_are_absent_not_guessed(engine, text):
     assert engine.slots.extract(text) == {}
