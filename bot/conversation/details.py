@@ -23,7 +23,7 @@ _SLOT_LABELS = {
 _FACT_LABELS = {
     "buyer": N_("the buyer's slip"),
     "carrier": N_("the carrier's fault"),
-    "shop": N_("the shop's own slip"),
+    "shop": N_("sent to the shop's old address"),
     "disputed": N_("you doubt the buyer's claim"),
     "unsure": N_("not sure who is at fault"),
 }

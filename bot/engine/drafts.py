@@ -110,6 +110,8 @@ def check_description(text: str) -> str:
 _NOT_THE_DEADLINE = frozenset({DEADLINE_ONLY})
 WRONG_ITEM = "wrong_item_returned"
 MISSING = "missing_items"
+TRACKING_INVALID = "tracking_number_invalid"
+WRONG_ADDRESS = "wrong_return_address"
 _ABOUT_THE_CONDITION = frozenset({"resale_affected", "quality_issue_return"})
 _NOTHING_OF_OURS = frozenset({"bricks", "empty_box", "rubbish"})
 QUALITY = "quality_issue_return"
@@ -224,6 +226,14 @@ class Engine:
             # "5盒装…结果就3盒，另外2盒没了": a count and nothing wrong with the goods is missing items
             # more likely than goods that can't be resold — asked, with missing items first
             prediction = _asked_first(prediction, MISSING, ask)
+        if facts.number_elsewhere and prediction.scenario not in (TRACKING_INVALID, WRONG_ADDRESS):
+            # "单号查了收件人是别人": the number leads to someone else's parcel — nothing of the shop's came
+            # back to be wrong, missing or waiting: the number is what to check (or where it went)
+            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
+            sure = max(dict(ranked).get(TRACKING_INVALID, 0.0), settings.min_confidence)
+            rest = tuple((s, p) for s, p in ranked if s != TRACKING_INVALID)
+            rest = tuple(sorted(rest, key=lambda a: a[0] != WRONG_ADDRESS))[:3]     # where it went: the other reading
+            prediction = Prediction(TRACKING_INVALID, round(sure, 4), rest, prediction.also)
         if facts.order_not_received and not facts.return_named and prediction.scenario != UNKNOWN:
             # the buyer never got the order, and no return is spoken of: the shop's delivery, not a return
             others = [(s, p) for s, p in prediction.alternatives if s != UNKNOWN][:2]
@@ -344,6 +354,8 @@ class Engine:
             "never_shipped": facts.never_shipped,
             "buyer_lost_it": facts.buyer_lost_it,
             "buyer_says_sent": facts.buyer_says_sent,
+            "pickup_failed": facts.pickup_failed,
+            "refund_without_return": facts.refund_without_return,
             "evidence": list(facts.evidence),
             "stall_days": facts.stall_days or 0,
             "stall_long": facts.stall_long,
@@ -381,16 +393,20 @@ class Engine:
             "preface": "",
         }
 
-    def letter_pack(self, pack: Pack, audience: str) -> Pack:
-        """The pack a draft is written from: carrier letters always from a Simplified Chinese pack."""
-        if audience != "carrier" or pack.locale == LETTER_LOCALE:
+    def letter_pack(self, pack: Pack, audience: str, carrier: object = None) -> Pack:
+        """The pack a draft is written from: a carrier letter from the pack of the carrier's language —
+        Simplified Chinese for a mainland carrier (and when the carrier is not known), Traditional for
+        a Taiwanese one (carriers.yaml letter_locale)."""
+        known = self.catalogue.carriers.get(carrier) if isinstance(carrier, str) else None
+        locale = known.letter_locale if known else LETTER_LOCALE
+        if audience != "carrier" or pack.locale == locale:
             return pack
-        return load_pack(LETTER_LOCALE)
+        return load_pack(locale)
 
     def draft(self, scenario: str, remedy: str, audience: str, slots: dict[str, object], pack: Pack,
               settings: MerchantSettings = MerchantSettings(), today: dt.date | None = None,
               amount_kind: str | None = None, facts: Facts | dict | None = None) -> Draft:
-        writing = self.letter_pack(pack, audience)
+        writing = self.letter_pack(pack, audience, slots.get("carrier"))
         text, missing = self._render(writing, scenario, remedy, audience, slots, settings, today, amount_kind, facts)
         reading = None
         if writing is not pack:

@@ -48,14 +48,19 @@ _WEEK = re.compile(r"礼拜|星期|周")
 # The facts that are only whether one of their cues (bot/data/facts.yaml, same name) is in the text.
 _CUE_FACTS = ("offer_refused", "order_not_received", "return_named", "asks_to_reject", "signed_not_received",
               "swap_suspected", "never_shipped", "platform_ruled", "buyer_lost_it", "buyer_says_sent", "defect_confirmed",
-              "carrier_tracing")
+              "carrier_tracing", "number_elsewhere", "pickup_failed", "refund_without_return")
 # Words that put what follows in the future ("还有一天就要超时自动退款了"), in the clause before a cue.
 # (not "手太快先按了同意退款" — too quick, in the past — nor 快递)
 _FUTURE = re.compile(r"要|将|会|能|可以|(?<![太手好赶])快(?![递件手])|马上|即将|还有|还剩|等|准备|打算|多久|(?<![a-z])(will|about to|going to|soon)(?![a-z])")
+# What the merchant fears or supposes rather than tells ("我怕钱退了壶没到", "怕点了被平台判我输", "in case the
+# refund goes out"): in the clause just before a cue, it has not happened.
+_FEARED = re.compile(r"(?<!恐)怕|担心|万一|生怕|以免|免得|如果|要是|假如|(?<![a-z])(afraid|worried|worry|in case|if)(?![a-z])")
 # What a carrier said as a guess ("快递说可能丢件了", "courier says it's probably lost"): just after the cue.
 _GUESSED = re.compile(r"[^。!?,，]{0,4}(可能|也许|大概|估计|应该|或许|probably|maybe|might|may be|possibly)")
 # A cue asked about rather than told ("退款是原路返回吗？", "退款退了吗"): what follows it.
 _ASKED = re.compile(r"\s*(吗|嘛|么|没有?[?？]|[?？]|就行|就好|就可以)")
+# Just after a part: the merchant says it is there ("充电仓在 但是少了右耳", "数据线有，说明书没有").
+_PRESENT = re.compile(r"\s*(也|都|倒是|还|是)?(在|有)(的)?(?=$|[\s，。,.!！；;]|但|可|不过|就)")
 # What the shop sold ("我们卖的是帆布鞋", "原本是个扫地机器人", "we sell 925 silver earrings"): the item named right after.
 _SOLD_CUE = re.compile(r"(我们|我|我们家|店里|本店)(卖|发|寄出|发出)的(是|明明是)|原本是|本来是|订单是|(?<![a-z])we (sell|sold|sent|shipped)(?![a-z])")
 _CLAUSE_END = re.compile(r"[，。！？,.!?；;\s]")
@@ -63,6 +68,16 @@ _CLAUSE_END = re.compile(r"[，。！？,.!?；;\s]")
 # reason it was paid, not the problem with the return (without_refund_state takes it out too).
 _TIMED_OUT = re.compile(r"(没注意|没留意|忘了看?|忘记)?(售后|退款|处理|审核|申请)?(时效|时间|期限)?(已经|已)?(超时|过期|逾期|到期)了?"
                         r"|(?<![a-z])(timed out|expired|(missed|passed) the deadline)")
+
+
+def _told(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether `pattern` matches where the text tells it, not where it is feared or supposed (_FEARED)."""
+    return any(not _feared(_clause_before(text, m.start()), m) for m in pattern.finditer(text))
+
+
+def _feared(clause: str, match: re.Match[str]) -> bool:
+    """A fear or supposition in the clause before a cue or inside it ("680块😭 我怕钱退了")."""
+    return bool(_FEARED.search(clause) or _FEARED.search(match.group()))
 
 
 def _clause_before(text: str, start: int, most: int = 8) -> str:
@@ -108,6 +123,9 @@ class Facts:
     buyer_says_sent: bool = False           # the buyer says everything went into the parcel ("买家说都放进去了")
     defect_confirmed: bool = False          # the merchant confirms the reported defect ("测了确实漏")
     carrier_tracing: bool = False           # the carrier is already looking for the parcel ("中通客服说在查")
+    number_elsewhere: bool = False          # the return's tracking number leads to someone else's parcel ("收件人是别人")
+    pickup_failed: bool = False             # the courier never collected the return ("上门取件约了三次都没取成")
+    refund_without_return: bool = False     # the buyer wants the refund without sending the goods ("让我直接退款")
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -410,7 +428,7 @@ class FactExtractor:
         self._evidence_in = self._any_of([p for _k, p in self._evidence if p is not None])
         self._asked_in = self._any_of([p for _r, p in self._asked_for if p is not None])
         self._stall_in = any_of(self._stall_days)
-        self._gift_cue = re.compile(r"(赠品|赠送的|附赠的?|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|a |an )?")
+        self._gift_cue = re.compile(r"(赠品|赠送的|附赠的?|礼品|送的|gift|freebie)\s*[(（:：,，]?\s*(是|为|was|is)?\s*(一个|一只|一件|一套|一瓶|一支|一条|那个|那只|那件|那套|那瓶|这个|a |an |the )?")
 
     def _any_of(self, patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
         """any_of(patterns), with their needles when each has them."""
@@ -443,7 +461,8 @@ class FactExtractor:
         if not self._may_match(self._refund_paid, text_index(text) if index is None else index):
             return []
         return [m for m in self._refund_paid.finditer(text)
-                if not _FUTURE.search(_clause_before(text, m.start())) and not _ASKED.match(text, m.end())]
+                if not _FUTURE.search(clause := _clause_before(text, m.start())) and not _feared(clause, m)
+                and not _ASKED.match(text, m.end())]
 
     def without_refund_state(self, description: str) -> str:
         """The description with what it says of a refund already paid taken out ("超时了系统直接把298退给他了"),
@@ -464,7 +483,8 @@ class FactExtractor:
         items = self.items.find_all(text, index)
         conditions = list(dict.fromkeys(term for _start, term, _w in sorted(self.conditions.find_all(text, index))))
         instead = self.received_instead.find_all(text, index)
-        accessories = self.accessories.find_all(text, index)
+        # "充电仓在 但是少了右耳": a part the merchant says is there is not what is missing
+        accessories = [a for a in self.accessories.find_all(text, index) if not _PRESENT.match(text, a[0] + len(a[2]))]
         specific = [a for a in accessories if a[1] != "accessory"]     # 说明书 over 零件
         accessories = specific or accessories
         several = tuple(dict.fromkeys(a[1] for a in accessories))
@@ -523,7 +543,7 @@ class FactExtractor:
             # "平台已经自动退款了": the automatic refund has happened, no deadline is left to meet
             deadline_near=not refund_paid and may(self._deadline_near, whole) and bool(self._deadline_near.search(text)),
             refund_paid=refund_paid,
-            **{name: may(pattern, whole) and pattern.search(text) is not None for name, pattern in self._cue_facts},
+            **{name: may(pattern, whole) and _told(pattern, text) for name, pattern in self._cue_facts},
             goods=goods,
             evidence=evidence,
             stall_days=stall_days,

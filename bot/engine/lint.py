@@ -24,7 +24,8 @@ TEMPLATE_VARIABLES = frozenset(
      "value", "time_frame", "ship_date", "insured", "phone",
      "item", "item_named", "unit", "condition", "condition_ids", "reported", "received_instead", "received_instead_id", "accessory", "accessory_named", "accessory_is_gift", "fault", "goods",
      "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging", "carrier_said", "reported_issue",
-     "signed_not_received", "swap_suspected", "never_shipped", "buyer_lost_it", "buyer_says_sent"}
+     "signed_not_received", "swap_suspected", "never_shipped", "buyer_lost_it", "buyer_says_sent", "pickup_failed",
+     "refund_without_return"}
 ) | frozenset(MOVE_VARIABLES)
 # Long but realistic details: a platform note must stay within the limit even with these.
 WORST_CASE_SLOTS = {"tracking_number": "JT0012345678901", "carrier": "deppon", "amount": 12345.67, "quantity": 12,
@@ -42,6 +43,7 @@ FACT_SETS = (
     {"goods": "delivered", "pickup": "菜鸟驿站", "time_frame": "今天下午"},
     {"goods": "delivered", "signed_not_received": True, "refund_paid": True, "asks_to_reject": True},
     {"goods": "not_back", "never_shipped": True, "refund_paid": True},
+    {"goods": "not_back", "pickup_failed": True, "refund_without_return": True},
     {"goods": "inspected", "accessory": "charger", "buyer_lost_it": True, "refund_paid": True},
     {"goods": "inspected", "accessory": "charger", "fault": "unsure", "buyer_says_sent": True},
     {"goods": "inspected", "accessory": "charger", "fault": "unsure", "buyer_says_sent": True, "refund_paid": True},

@@ -129,7 +129,7 @@ def test_an_amount_typed_in_answer_is_the_new_refund(engine):
 @pytest.mark.parametrize("description, read", [
     ("退回来的显示器屏幕裂了，不确定是快递摔的还是买家寄之前就坏了", "责任方还不确定"),
     ("买家说衣服开线要退货，我们看照片觉得是人为拉扯的", "你对买家的说法有疑问"),
-    ("退货寄到我们以前的旧仓库了", "店铺自己的疏忽"),
+    ("退货寄到我们以前的旧仓库了", "寄到了店铺的旧地址"),
     ("订单3件只退回来2件，买家漏寄了1件", "买家的疏忽"),
 ])
 def test_what_was_read_is_shown_so_a_misreading_shows(engine, description, read):
