@@ -21,7 +21,7 @@ from bot.conversation.reminder_time import parse_when
 from bot.conversation.reminders import PRESETS, ReminderFlow
 from bot.conversation.settings import LOCALE_NAMES, SettingsFlow
 from bot.engine.catalogue import LOCALES, UNKNOWN
-from bot.engine.drafts import TONES, Engine
+from bot.engine.drafts import TONES, Engine, InputError, check_description
 from bot.engine.packs import load_pack
 from bot.i18n import locale_for_language_code, translator
 
@@ -128,7 +128,7 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
         profile = self.profile(merchant_id, language_code)
         _ = translator(profile.locale).gettext
         said = answer_prefix(text) if isinstance(text, str) else None
-        if said is not None:
+        if said is not None and not self._pasted_description(merchant_id, text):
             return self.buyer_answer(merchant_id, said, language_code=language_code)
         awaited = self._awaited(profile)
         if awaited is not None:
@@ -146,6 +146,18 @@ class Conversation(SettingsFlow, DescribeFlow, DetailsFlow, AnswerFlow, CasesFlo
             if answered is not None:
                 return answered
         return self.describe(profile, text)
+
+    def _pasted_description(self, merchant_id: MerchantKey, text: str) -> bool:
+        """A pasted chat that starts with the buyer's words ("买家：…用了两次就充不进电了 … 今天收到了 外壳裂了"),
+        sent with no case open to answer: nothing to attach it to, so it is the description of a new case
+        — when it reads as a return problem at all."""
+        if self._latest_open(merchant_id) is not None:
+            return False
+        try:
+            description = check_description(text)
+        except InputError:
+            return False
+        return self.engine.analyse(description).prediction.scenario != UNKNOWN
 
     def awaiting(self, profile: Profile, kind: str | None, case: Case | None = None) -> None:
         """What the merchant's next message is: the buyer's answer, a limit or a reminder time for

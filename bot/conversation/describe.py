@@ -205,10 +205,7 @@ class DescribeFlow:
                 if case.audience == "platform":
                     lines.append(_("{length} characters (keep platform notes within 200).").format(length=len(draft.text)))
                 if draft.reading:
-                    carrier = catalogue.carriers.get(case.slots.get("carrier"))
-                    lines += [_("The letter goes to a Taiwanese carrier, so it is in Traditional Chinese. In your language:")
-                              if carrier and carrier.letter_locale == "zh_TW" else
-                              _("The letter goes to a mainland carrier, so it is in Simplified Chinese. In your language:"),
+                    lines += [_("The letter goes to a mainland carrier, so it is in Simplified Chinese. In your language:"),
                               draft.reading]
                 missing = [slot for slot in _ASKED if slot in draft.missing and slot not in case.skipped]
                 pending = missing[0] if missing else None

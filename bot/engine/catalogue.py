@@ -91,7 +91,6 @@ class Carrier:
     name: dict[str, str]
     aliases: tuple[str, ...]
     pattern: re.Pattern[str]
-    letter_locale: str = "zh_CN"     # the pack a letter to it is written from: mainland carriers read Simplified
 
 
 @dataclass(frozen=True)
@@ -156,13 +155,7 @@ def _advice(raw: object, where: str) -> Advice:
 
 
 FACT_NAMES = ("item", "conditions", "received_instead", "accessory", "fault", "goods", "evidence",
-              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word", "offer_refused", "deadline_near", "order_not_received", "return_named", "refund_paid", "asks_to_reject", "signed_not_received", "swap_suspected", "never_shipped", "platform_ruled", "buyer_lost_it", "buyer_says_sent", "defect_confirmed", "carrier_tracing", "number_elsewhere", "pickup_failed", "refund_without_return")
-
-
-def _letter_locale(value: object, carrier: str) -> str:
-    if value not in LOCALES:
-        raise CatalogueError(f"carriers.yaml: {carrier} letter_locale must be one of {', '.join(LOCALES)}")
-    return str(value)
+              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word", "offer_refused", "deadline_near", "order_not_received", "return_named", "refund_paid", "asks_to_reject", "signed_not_received", "swap_suspected", "never_shipped", "platform_ruled", "buyer_lost_it", "buyer_says_sent", "defect_confirmed", "carrier_tracing", "number_elsewhere", "pickup_failed", "refund_without_return", "no_return_needed")
 
 
 def _condition(raw: object, where: str) -> Condition:
@@ -233,7 +226,6 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
             name=_localised(raw.get("name"), f"carriers.yaml: {cid} name"),
             aliases=tuple(str(a).lower() for a in raw.get("aliases") or ()),
             pattern=re.compile(raw["pattern"]),
-            letter_locale=_letter_locale(raw.get("letter_locale", "zh_CN"), cid),
         )
         for cid, raw in (carriers_raw or {}).get("carriers", {}).items()
     }

@@ -111,6 +111,10 @@ _NOT_THE_DEADLINE = frozenset({DEADLINE_ONLY})
 WRONG_ITEM = "wrong_item_returned"
 MISSING = "missing_items"
 TRACKING_INVALID = "tracking_number_invalid"
+DAMAGED = "damaged_in_transit"
+CANCELLED = "shipment_cancelled"
+_STALLED_AFTER_DAYS = 3      # days without a tracking update that make a parcel "stuck", not "on its way"
+_WATER = frozenset({"soaked", "packaging_wet"})
 WRONG_ADDRESS = "wrong_return_address"
 _ABOUT_THE_CONDITION = frozenset({"resale_affected", "quality_issue_return"})
 _NOTHING_OF_OURS = frozenset({"bricks", "empty_box", "rubbish"})
@@ -221,6 +225,11 @@ class Engine:
             # other goods came back in place of the shop's: a wrong item drafted as a missing one tells
             # the buyer something else happened — asked, with the wrong item among the choices
             prediction = _asked_first(prediction, WRONG_ITEM, ask)
+        if (facts.fault is None and facts.conditions and set(facts.conditions) <= _WATER
+                and prediction.scenario in _ABOUT_THE_CONDITION and prediction.confidence < _PLAINLY_SAID):
+            # "羽绒服退回来被水泡了": water, and nobody said how — the rain on the way as likely as the buyer;
+            # asked, with the carrier's damage first, rather than drafted as the buyer's doing
+            prediction = _asked_first(prediction, DAMAGED, ask)
         if (counted and not facts.conditions and prediction.scenario in _ABOUT_THE_CONDITION
                 and prediction.confidence < _PLAINLY_SAID):
             # "5盒装…结果就3盒，另外2盒没了": a count and nothing wrong with the goods is missing items
@@ -234,6 +243,20 @@ class Engine:
             rest = tuple((s, p) for s, p in ranked if s != TRACKING_INVALID)
             rest = tuple(sorted(rest, key=lambda a: a[0] != WRONG_ADDRESS))[:3]     # where it went: the other reading
             prediction = Prediction(TRACKING_INVALID, round(sure, 4), rest, prediction.also)
+        if facts.pickup_failed and not facts.refund_paid and prediction.scenario != CANCELLED \
+                and facts.goods != "inspected" and not facts.conditions:
+            # "约了上门取件三次快递员都没来…要仅退款": the return never left — the pickup case, whatever else
+            # the words lean to (never a defect nobody reported)
+            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
+            sure = max(dict(ranked).get(CANCELLED, 0.0), settings.min_confidence)
+            prediction = Prediction(CANCELLED, round(sure, 4), tuple(a for a in ranked if a[0] != CANCELLED)[:3], prediction.also)
+        if prediction.scenario == DEADLINE_ONLY and facts.goods == "not_back" and (
+                (facts.stall_days or 0) >= _STALLED_AFTER_DAYS or facts.stall_long):
+            # "stuck in transit 6 days no updates and the window closes tomorrow": a parcel to trace (and
+            # the time extended), not one simply on its way
+            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
+            prediction = Prediction(STALLED, round(max(dict(ranked).get(STALLED, 0.0), settings.min_confidence), 4),
+                                    tuple(a for a in ranked if a[0] != STALLED)[:3], prediction.also)
         if facts.order_not_received and not facts.return_named and prediction.scenario != UNKNOWN:
             # the buyer never got the order, and no return is spoken of: the shop's delivery, not a return
             others = [(s, p) for s, p in prediction.alternatives if s != UNKNOWN][:2]
@@ -356,6 +379,7 @@ class Engine:
             "buyer_says_sent": facts.buyer_says_sent,
             "pickup_failed": facts.pickup_failed,
             "refund_without_return": facts.refund_without_return,
+            "no_return_needed": facts.no_return_needed,
             "evidence": list(facts.evidence),
             "stall_days": facts.stall_days or 0,
             "stall_long": facts.stall_long,
@@ -393,20 +417,16 @@ class Engine:
             "preface": "",
         }
 
-    def letter_pack(self, pack: Pack, audience: str, carrier: object = None) -> Pack:
-        """The pack a draft is written from: a carrier letter from the pack of the carrier's language —
-        Simplified Chinese for a mainland carrier (and when the carrier is not known), Traditional for
-        a Taiwanese one (carriers.yaml letter_locale)."""
-        known = self.catalogue.carriers.get(carrier) if isinstance(carrier, str) else None
-        locale = known.letter_locale if known else LETTER_LOCALE
-        if audience != "carrier" or pack.locale == locale:
+    def letter_pack(self, pack: Pack, audience: str) -> Pack:
+        """The pack a draft is written from: carrier letters always from a Simplified Chinese pack."""
+        if audience != "carrier" or pack.locale == LETTER_LOCALE:
             return pack
-        return load_pack(locale)
+        return load_pack(LETTER_LOCALE)
 
     def draft(self, scenario: str, remedy: str, audience: str, slots: dict[str, object], pack: Pack,
               settings: MerchantSettings = MerchantSettings(), today: dt.date | None = None,
               amount_kind: str | None = None, facts: Facts | dict | None = None) -> Draft:
-        writing = self.letter_pack(pack, audience, slots.get("carrier"))
+        writing = self.letter_pack(pack, audience)
         text, missing = self._render(writing, scenario, remedy, audience, slots, settings, today, amount_kind, facts)
         reading = None
         if writing is not pack:

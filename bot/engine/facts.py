@@ -48,7 +48,8 @@ _WEEK = re.compile(r"礼拜|星期|周")
 # The facts that are only whether one of their cues (bot/data/facts.yaml, same name) is in the text.
 _CUE_FACTS = ("offer_refused", "order_not_received", "return_named", "asks_to_reject", "signed_not_received",
               "swap_suspected", "never_shipped", "platform_ruled", "buyer_lost_it", "buyer_says_sent", "defect_confirmed",
-              "carrier_tracing", "number_elsewhere", "pickup_failed", "refund_without_return")
+              "carrier_tracing", "number_elsewhere", "pickup_failed", "refund_without_return",
+              "no_return_needed")
 # Words that put what follows in the future ("还有一天就要超时自动退款了"), in the clause before a cue.
 # (not "手太快先按了同意退款" — too quick, in the past — nor 快递)
 _FUTURE = re.compile(r"要|将|会|能|可以|(?<![太手好赶])快(?![递件手])|马上|即将|还有|还剩|等|准备|打算|多久|(?<![a-z])(will|about to|going to|soon)(?![a-z])")
@@ -58,8 +59,9 @@ _FEARED = re.compile(r"(?<!恐)怕|担心|万一|生怕|以免|免得|如果|要
 # What a carrier said as a guess ("快递说可能丢件了", "courier says it's probably lost"): just after the cue.
 _GUESSED = re.compile(r"[^。!?,，]{0,4}(可能|也许|大概|估计|应该|或许|probably|maybe|might|may be|possibly)")
 # A cue asked about rather than told ("退款是原路返回吗？", "退款退了吗"): what follows it.
-_ASKED = re.compile(r"\s*(吗|嘛|么|没有?[?？]|[?？]|就行|就好|就可以)")
+_ASKED = re.compile(r"\s*(吗|嘛|么|没有?[?？]|[?？]|就行|就好|就可以|怎么办|咋办|怎么整|怎么弄|那怎么办)")
 # Just after a part: the merchant says it is there ("充电仓在 但是少了右耳", "数据线有，说明书没有").
+_FAULTY = re.compile(r"\s*(也|都|还)?(没声音|没有声音|没声|不响|有杂音|杂音|坏了|坏的|是坏的|不亮|断了|断掉|裂了|不能用|用不了|失灵|接触不良)")
 _PRESENT = re.compile(r"\s*(也|都|倒是|还|是)?(在|有)(的)?(?=$|[\s，。,.!！；;]|但|可|不过|就)")
 # What the shop sold ("我们卖的是帆布鞋", "原本是个扫地机器人", "we sell 925 silver earrings"): the item named right after.
 _SOLD_CUE = re.compile(r"(我们|我|我们家|店里|本店)(卖|发|寄出|发出)的(是|明明是)|原本是|本来是|订单是|(?<![a-z])we (sell|sold|sent|shipped)(?![a-z])")
@@ -126,6 +128,7 @@ class Facts:
     number_elsewhere: bool = False          # the return's tracking number leads to someone else's parcel ("收件人是别人")
     pickup_failed: bool = False             # the courier never collected the return ("上门取件约了三次都没取成")
     refund_without_return: bool = False     # the buyer wants the refund without sending the goods ("让我直接退款")
+    no_return_needed: bool = False          # the merchant will refund without the goods back ("直接退款不用寄回")
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -483,8 +486,10 @@ class FactExtractor:
         items = self.items.find_all(text, index)
         conditions = list(dict.fromkeys(term for _start, term, _w in sorted(self.conditions.find_all(text, index))))
         instead = self.received_instead.find_all(text, index)
-        # "充电仓在 但是少了右耳": a part the merchant says is there is not what is missing
-        accessories = [a for a in self.accessories.find_all(text, index) if not _PRESENT.match(text, a[0] + len(a[2]))]
+        # "充电仓在 但是少了右耳": a part the merchant says is there — or says is faulty ("左耳没声音",
+        # "背带断了") — is not what is missing
+        accessories = [a for a in self.accessories.find_all(text, index)
+                       if not _PRESENT.match(text, a[0] + len(a[2])) and not _FAULTY.match(text, a[0] + len(a[2]))]
         specific = [a for a in accessories if a[1] != "accessory"]     # 说明书 over 零件
         accessories = specific or accessories
         several = tuple(dict.fromkeys(a[1] for a in accessories))

@@ -25,7 +25,7 @@ TEMPLATE_VARIABLES = frozenset(
      "item", "item_named", "unit", "condition", "condition_ids", "reported", "received_instead", "received_instead_id", "accessory", "accessory_named", "accessory_is_gift", "fault", "goods",
      "evidence", "stall_days", "stall_long", "amount_named", "pickup", "item_count", "counted_item", "packaging", "carrier_said", "reported_issue",
      "signed_not_received", "swap_suspected", "never_shipped", "buyer_lost_it", "buyer_says_sent", "pickup_failed",
-     "refund_without_return"}
+     "refund_without_return", "no_return_needed"}
 ) | frozenset(MOVE_VARIABLES)
 # Long but realistic details: a platform note must stay within the limit even with these.
 WORST_CASE_SLOTS = {"tracking_number": "JT0012345678901", "carrier": "deppon", "amount": 12345.67, "quantity": 12,
@@ -44,6 +44,7 @@ FACT_SETS = (
     {"goods": "delivered", "signed_not_received": True, "refund_paid": True, "asks_to_reject": True},
     {"goods": "not_back", "never_shipped": True, "refund_paid": True},
     {"goods": "not_back", "pickup_failed": True, "refund_without_return": True},
+    {"item": "cup", "conditions": ["leaking"], "defect_confirmed": True, "no_return_needed": True, "amount_named": True},
     {"goods": "inspected", "accessory": "charger", "buyer_lost_it": True, "refund_paid": True},
     {"goods": "inspected", "accessory": "charger", "fault": "unsure", "buyer_says_sent": True},
     {"goods": "inspected", "accessory": "charger", "fault": "unsure", "buyer_says_sent": True, "refund_paid": True},

@@ -85,7 +85,7 @@ _AMOUNTS = [
     # particle follows it, and not a piece of the goods ("凹了一块", "掉了两块漆")
     re.compile(rf"{_NUMBER_AHEAD}{_NOT_A_PIECE}{_AMOUNT_NUMBER}\s*(?:元|块钱|块(?=$|[\s,，.。!！?？;；:：、)）0-9]|吧|呢|啊|了|的|左右|多|钱)|rmb|yuan|cny)", re.I),
     # a bare figure right after a refund verb: "想部分退款退200", "退款改成66" (not "退4件", "退了3天")
-    re.compile(r"(?:只退|退款?(?:改成|改为|改到)?|退了|(?<!名)改成|改为)\s*([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只台套盒箱瓶支张天号月日次周年]|,[0-9]{3}|小时|分钟|个(?:小时|月|星期|礼拜))", re.I),
+    re.compile(r"(?:只退|退款?(?:改成|改为|改到)?|退了|(?<!名)改成|改为)\s*([0-9]{1,6}(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双条只台套盒箱瓶支张罐包把副顶本袋份片对天号月日次周年]|,[0-9]{3}|小时|分钟|个(?:小时|月|星期|礼拜))", re.I),
 ]
 _ANY_AMOUNT = any_of(_AMOUNTS, re.I)       # whether any is there, in one scan (all of them are re.I)
 # A figure with no refund word before it, right after an order number, is the order's price.

@@ -91,6 +91,16 @@ def test_an_answer_before_any_case_or_to_a_closed_case_loses_nothing(engine):
     assert answer.draft or answer.buttons                    # read now that the case is open again
 
 
+def test_a_pasted_chat_that_starts_with_the_buyer_is_a_description_when_no_case_is_open(engine):
+    chat = Conversation(engine, MemoryStore())
+    merchant = "terminal:pasted"
+    (reply,) = chat.message(merchant, "买家：你们这个筋膜枪用了两次就充不进电了 我要退货 已经寄回了 单号YT7789023145566 ——— "
+                                      "今天收到了 外壳裂了一大块 开不了机 但是明显是摔的 我出厂都测过 现在他说是质量问题要全额退 459", "zh-hans")
+    assert reply.draft and "YT7789023145566" in reply.text
+    assert "质量问题" in reply.title                          # the quality case, the merchant's doubt kept
+    assert "给您添麻烦了，真的很抱歉" not in reply.draft
+
+
 def test_quiet_hours_follow_the_merchants_time_zone(engine):
     clock = Clock()                                         # 15:00 in Shanghai is 07:00 in London
     chat = Conversation(engine, MemoryStore(), clock=clock)
