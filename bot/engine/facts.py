@@ -74,7 +74,12 @@ _TIMED_OUT = re.compile(r"(没注意|没留意|忘了看?|忘记)?(售后|退款
 
 def _told(pattern: re.Pattern[str], text: str) -> bool:
     """Whether `pattern` matches where the text tells it, not where it is feared or supposed (_FEARED)."""
-    return any(not _feared(_clause_before(text, m.start()), m) for m in pattern.finditer(text))
+    first = pattern.search(text)          # most cues are not in a text, and most that are are told
+    if first is None:
+        return False
+    if not _feared(_clause_before(text, first.start()), first):
+        return True
+    return any(not _feared(_clause_before(text, m.start()), m) for m in pattern.finditer(text, first.end()))
 
 
 def _feared(clause: str, match: re.Match[str]) -> bool:
