@@ -155,7 +155,7 @@ def _advice(raw: object, where: str) -> Advice:
 
 
 FACT_NAMES = ("item", "conditions", "received_instead", "accessory", "fault", "goods", "evidence",
-              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word", "offer_refused", "deadline_near", "order_not_received", "return_named", "refund_paid", "asks_to_reject", "signed_not_received", "swap_suspected", "never_shipped", "platform_ruled", "buyer_lost_it", "buyer_says_sent", "defect_confirmed", "carrier_tracing", "number_elsewhere", "pickup_failed", "refund_without_return", "no_return_needed")
+              "stall_days", "stall_long", "amount_named", "item_word", "accessory_word", "time_frame", "pickup", "item_count", "unit_word", "asked_for", "carrier_said", "accessories", "counted_word", "offer_refused", "deadline_near", "order_not_received", "return_named", "refund_paid", "asks_to_reject", "signed_not_received", "swap_suspected", "never_shipped", "platform_ruled", "buyer_lost_it", "buyer_says_sent", "defect_confirmed", "carrier_tracing", "number_elsewhere", "pickup_failed", "refund_without_return", "no_return_needed", "return_cancelled")
 
 
 def _condition(raw: object, where: str) -> Condition:

@@ -113,6 +113,7 @@ MISSING = "missing_items"
 TRACKING_INVALID = "tracking_number_invalid"
 DAMAGED = "damaged_in_transit"
 CANCELLED = "shipment_cancelled"
+RESALE = "resale_affected"
 _STALLED_AFTER_DAYS = 3      # days without a tracking update that make a parcel "stuck", not "on its way"
 _WATER = frozenset({"soaked", "packaging_wet"})
 WRONG_ADDRESS = "wrong_return_address"
@@ -250,6 +251,17 @@ class Engine:
             ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
             sure = max(dict(ranked).get(CANCELLED, 0.0), settings.min_confidence)
             prediction = Prediction(CANCELLED, round(sure, 4), tuple(a for a in ranked if a[0] != CANCELLED)[:3], prediction.also)
+        if facts.return_cancelled and not facts.pickup_failed and prediction.scenario == DEADLINE_ONLY:
+            # "cancelled the return pickup twice … the deadline is tomorrow": nothing is on its way
+            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
+            prediction = Prediction(CANCELLED, round(max(dict(ranked).get(CANCELLED, 0.0), settings.min_confidence), 4),
+                                    tuple(a for a in ranked if a[0] != CANCELLED)[:3], prediction.also)
+        if prediction.scenario == DAMAGED and facts.fault == "buyer":
+            # "买家就包了一层泡沫袋 快递说包装不合格不赔": broken by the buyer's packing — settled with the
+            # buyer as goods that can't be resold, not claimed from a carrier that refused
+            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
+            prediction = Prediction(RESALE, round(max(dict(ranked).get(RESALE, 0.0), settings.min_confidence), 4),
+                                    tuple(a for a in ranked if a[0] != RESALE)[:3], prediction.also)
         if prediction.scenario == DEADLINE_ONLY and facts.goods == "not_back" and (
                 (facts.stall_days or 0) >= _STALLED_AFTER_DAYS or facts.stall_long):
             # "stuck in transit 6 days no updates and the window closes tomorrow": a parcel to trace (and

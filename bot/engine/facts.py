@@ -49,7 +49,7 @@ _WEEK = re.compile(r"礼拜|星期|周")
 _CUE_FACTS = ("offer_refused", "order_not_received", "return_named", "asks_to_reject", "signed_not_received",
               "swap_suspected", "never_shipped", "platform_ruled", "buyer_lost_it", "buyer_says_sent", "defect_confirmed",
               "carrier_tracing", "number_elsewhere", "pickup_failed", "refund_without_return",
-              "no_return_needed")
+              "no_return_needed", "return_cancelled")
 # Words that put what follows in the future ("还有一天就要超时自动退款了"), in the clause before a cue.
 # (not "手太快先按了同意退款" — too quick, in the past — nor 快递)
 _FUTURE = re.compile(r"要|将|会|能|可以|(?<![太手好赶])快(?![递件手])|马上|即将|还有|还剩|等|准备|打算|多久|(?<![a-z])(will|about to|going to|soon)(?![a-z])")
@@ -61,6 +61,7 @@ _GUESSED = re.compile(r"[^。!?,，]{0,4}(可能|也许|大概|估计|应该|或
 # A cue asked about rather than told ("退款是原路返回吗？", "退款退了吗"): what follows it.
 _ASKED = re.compile(r"\s*(吗|嘛|么|没有?[?？]|[?？]|就行|就好|就可以|怎么办|咋办|怎么整|怎么弄|那怎么办)")
 # Just after a part: the merchant says it is there ("充电仓在 但是少了右耳", "数据线有，说明书没有").
+_DENIED_BEFORE = re.compile(r"(没有?|未|从没|并没|不是|无)\s*$|\b(not|never|no|without)\s+$|n't\s+$")
 _FAULTY = re.compile(r"\s*(也|都|还)?(没声音|没有声音|没声|不响|有杂音|杂音|坏了|坏的|是坏的|不亮|断了|断掉|裂了|不能用|用不了|失灵|接触不良)")
 _PRESENT = re.compile(r"\s*(也|都|倒是|还|是)?(在|有)(的)?(?=$|[\s，。,.!！；;]|但|可|不过|就)")
 # What the shop sold ("我们卖的是帆布鞋", "原本是个扫地机器人", "we sell 925 silver earrings"): the item named right after.
@@ -134,6 +135,7 @@ class Facts:
     pickup_failed: bool = False             # the courier never collected the return ("上门取件约了三次都没取成")
     refund_without_return: bool = False     # the buyer wants the refund without sending the goods ("让我直接退款")
     no_return_needed: bool = False          # the merchant will refund without the goods back ("直接退款不用寄回")
+    return_cancelled: bool = False          # the buyer cancelled the return's shipment or pickup ("把快递取消了")
 
     def as_dict(self) -> dict[str, object]:
         """The facts that were found, as JSON-friendly data (absent facts left out)."""
@@ -489,8 +491,11 @@ class FactExtractor:
         index = chars, pairs & self._lexicon_pairs      # shared by the four lexicons; fewer runs to look up
         may = self._may_match
         items = self.items.find_all(text, index)
-        conditions = list(dict.fromkeys(term for _start, term, _w in sorted(self.conditions.find_all(text, index))))
-        instead = self.received_instead.find_all(text, index)
+        # "买家说一次没用过": a condition denied where it is named is not one found
+        conditions = list(dict.fromkeys(term for start, term, _w in sorted(self.conditions.find_all(text, index))
+                                        if not _DENIED_BEFORE.search(text, max(0, start - 4), start)))
+        # "怕他寄回来是空的": feared, not found
+        instead = [i for i in self.received_instead.find_all(text, index) if not _FEARED.search(_clause_before(text, i[0]))]
         # "充电仓在 但是少了右耳": a part the merchant says is there — or says is faulty ("左耳没声音",
         # "背带断了") — is not what is missing
         accessories = [a for a in self.accessories.find_all(text, index)
@@ -583,14 +588,16 @@ class FactExtractor:
         return None
 
     def _affirmed(self, pattern: re.Pattern[str], text: str, ours: bool = False) -> bool:
-        """A cue not negated next to it: "有开箱视频" counts; "没有开箱视频", "开箱视频没录", "no video" do not.
+        """A cue not negated next to it, nor feared: "有开箱视频" counts; "没有开箱视频", "开箱视频没录", "no video",
+        "怕他寄回来是空的" do not.
         With `ours`, the merchant's own: "买家发了开箱视频" and "之后会开证明" do not count either."""
         for match in pattern.finditer(text):
             window = _NEGATION_WINDOW if not match.group()[:1].isascii() else _LATIN_NEGATION_WINDOW
             before = text[max(0, match.start() - window) : match.start()]
             after = text[match.end() : match.end() + 3]
             if (self._negation_in and self._negation_in.search(before)) or _NEGATED_AFTER.match(after) \
-                    or _NEGATED_PAIR.search(text, max(0, match.start() - 30), match.start()):
+                    or _NEGATED_PAIR.search(text, max(0, match.start() - 30), match.start()) \
+                    or _FEARED.search(_clause_before(text, match.start())):        # "怕他寄回来是空的"
                 continue
             if ours and (self._not_ours.search(text[max(0, match.start() - _OWNER_WINDOW) : match.start()])
                          or _NEGATED_INSIDE.search(match.group()) or _PROMISED_INSIDE.search(match.group())):

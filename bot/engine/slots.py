@@ -20,7 +20,7 @@ _CODE_CHUNK = re.compile(r"[A-Z0-9]+")
 # Chunks joined into one number: a single space or hyphen, then a chunk of digits only (_code_candidates).
 _JOINED_CHUNKS = re.compile(r"[A-Z0-9]+(?:[ -][0-9]+(?![A-Z0-9]))*")
 _PHONE = re.compile(r"^1[3-9][0-9]{9}$")
-_TRACKING_LABEL = re.compile(r"(单号|运单|快递单|物流单|面单|tracking|waybill|awb)\s*(号|number|no\.?|#)?\s*[:：是为]?\s*$", re.I)
+_TRACKING_LABEL = re.compile(r"(单号|运单|快递单|物流单|物流号|快递号|物流编号|面单|tracking|waybill|awb)\s*(号|number|no\.?|#)?\s*[:：是为]?\s*$", re.I)
 _ORDER_LABEL = re.compile(r"(订单|order)\s*(号|编号|number|no\.?|id|#)?\s*[:：是为]?\s*$", re.I)
 _LABEL_WINDOW = 20      # "tracking number: " and "退货快递单号是" both fit
 _MIN_ORDER_DIGITS = 18      # WeChat Shop order numbers are 19 digits; no carrier pattern is that long
@@ -100,6 +100,7 @@ _ASKED_BY_BUYER = re.compile(r"(?:((申请|要求?)(了)?)?(全额|全部|全款
 _FIGURE = re.compile(r"[0-9][0-9.,]*")
 # After a figure, the item it is the price of ("599元的羽绒服"), not a fee or a share of the money ("50的运费").
 _PRICE_OF_ITEM = re.compile(r"\s*(元|块钱|块|rmb|cny|¥|人民币)?\s*的(?!运费|邮费|差价|钱|款|部分|补偿|红包|退款|金额|价|费|话|时候)[\u4e00-\u9fff]", re.I)
+_NAMED_JUST_BEFORE = re.compile(r"[a-z]{3,}\s*$", re.I)    # an item named in English, then its figure ("smart watch 699rmb")
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
 _DEDUCTION_CUE = re.compile(r"(扣除?|少退|减去?|deduct(?:ing|ion)?|minus|knock(?:ing)? off|take off|taking off|less)\s*(?:了|掉)?\s*(?:人民币|rmb|cny|¥|￥)?\s*$", re.I)
@@ -275,6 +276,8 @@ class SlotExtractor:
             return round(value, 2), _PRICE          # "一件599元的羽绒服": what the item cost, not a refund to propose
         if _ASKED_BY_BUYER.search(text[max(0, start - 32) : start]):
             return round(value, 2), _PRICE          # "他全额要退1250元": what the buyer applied for
+        if not _AMOUNT_CUE.search(text) and _NAMED_JUST_BEFORE.search(text[max(0, start - 16) : start]):
+            return round(value, 2), _PRICE          # "smart watch 699rmb", no refund spoken of: what it cost
         kind = "deduction" if _DEDUCTION_CUE.search(text[max(0, start - 8) : start]) else "refund"
         return round(value, 2), kind
 
