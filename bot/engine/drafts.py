@@ -244,6 +244,10 @@ class Engine:
             rest = tuple((s, p) for s, p in ranked if s != TRACKING_INVALID)
             rest = tuple(sorted(rest, key=lambda a: a[0] != WRONG_ADDRESS))[:3]     # where it went: the other reading
             prediction = Prediction(TRACKING_INVALID, round(sure, 4), rest, prediction.also)
+        if prediction.scenario in (WRONG_ITEM, MISSING) and facts.goods == "not_back" and not facts.received_instead \
+                and not facts.accessory and not facts.conditions:
+            # "还在路上…我怕她里面寄的不是我那条": nothing has come back to be wrong or short yet
+            prediction = self.classifier.predict(description, exclude=frozenset({WRONG_ITEM, MISSING}))
         if facts.pickup_failed and not facts.refund_paid and prediction.scenario != CANCELLED \
                 and facts.goods != "inspected" and not facts.conditions:
             # "约了上门取件三次快递员都没来…要仅退款": the return never left — the pickup case, whatever else

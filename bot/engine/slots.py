@@ -75,7 +75,8 @@ _MISSING_EN_BY_WORD = ((2, _MISSING_EN[:3]), (3, _MISSING_EN[3:]))
 
 _AMOUNT_NUMBER = rf"((?<![0-9,])[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]{{1,2}})?(?![0-9])|(?<![0-9])[0-9]+(?:\.[0-9]{{1,2}})?|(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+)"   # "1,280 rmb" is 1280
 # What happens to a piece of the goods, just before its count ("凹了一块", "缺一块", "磕掉两块").
-_NOT_A_PIECE = "".join(f"(?<!{verb})" for verb in ("凹了", "缺了", "掉了", "破了", "磕了", "碎了", "裂了", "烂了", "凹", "缺", "掉", "磕",
+_NOT_A_PIECE = "".join(f"(?<!{verb})" for verb in ("凹了", "缺了", "掉了", "破了", "磕了", "碎了", "裂了", "烂了", "焦了", "黑了", "黄了", "脏了",
+                                                     "湿了", "糊了", "烧了", "花了", "秃了", "凹", "缺", "掉", "磕", "焦",
                                                      "碎成", "摔成", "裂成", "断成", "掰成", "压成"))
 _AMOUNTS = [
     re.compile(r"(?:扣除?|少退|deduct(?:ing)?)\s*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双])", re.I),   # "想扣40", "deduct 40"
@@ -100,6 +101,8 @@ _ASKED_BY_BUYER = re.compile(r"(?:((申请|要求?)(了)?)?(全额|全部|全款
 _FIGURE = re.compile(r"[0-9][0-9.,]*")
 # After a figure, the item it is the price of ("599元的羽绒服"), not a fee or a share of the money ("50的运费").
 _PRICE_OF_ITEM = re.compile(r"\s*(元|块钱|块|rmb|cny|¥|人民币)?\s*的(?!运费|邮费|差价|钱|款|部分|补偿|红包|退款|金额|价|费|话|时候)[\u4e00-\u9fff]", re.I)
+# "3200块啊 现在买家还要我全退": the figure the buyer wants in full is the price, not a refund to propose
+_FULL_REFUND_AFTER = re.compile(r"[^。！？!?]{0,16}?(全退|全额退|全额退款|退全款|要全款|全部退)")
 _NAMED_JUST_BEFORE = re.compile(r"[a-z]{3,}\s*$", re.I)    # an item named in English, then its figure ("smart watch 699rmb")
 _AMOUNT_CUE = re.compile(r"(扣|退|补|赔|少退|只退|改成|改为|改到|部分退款|金额|refund|deduct|compensat|partial)", re.I)
 # "扣20" / "少退20" / "deduct 20": the figure is taken off the refund, not the refund itself.
@@ -274,7 +277,7 @@ class SlotExtractor:
         figure = _FIGURE.match(text, start)
         if figure and _PRICE_OF_ITEM.match(text, figure.end()):
             return round(value, 2), _PRICE          # "一件599元的羽绒服": what the item cost, not a refund to propose
-        if _ASKED_BY_BUYER.search(text[max(0, start - 32) : start]):
+        if _ASKED_BY_BUYER.search(text[max(0, start - 32) : start]) or _FULL_REFUND_AFTER.match(text, start):
             return round(value, 2), _PRICE          # "他全额要退1250元": what the buyer applied for
         if not _AMOUNT_CUE.search(text) and _NAMED_JUST_BEFORE.search(text[max(0, start - 16) : start]):
             return round(value, 2), _PRICE          # "smart watch 699rmb", no refund spoken of: what it cost

@@ -1082,3 +1082,33 @@ def test_a_parcel_signed_for_elsewhere_is_never_turned_into_the_buyers_claim(eng
         for draft in report["drafts"]:
             if draft["audience"] != "carrier":
                 assert "理赔" not in draft["text"] and "理賠" not in draft["text"] and "claim" not in draft["text"], draft["text"]
+
+
+# ---- from an eighth blind review (36 fresh descriptions, 2026-11-30) --------------------------------
+def test_a_refund_due_tomorrow_is_not_paid_and_goods_not_back_are_not_the_wrong_goods(engine):
+    report = engine.report("就是那个 那个羊绒围巾嘛 买家退回来了但是还在路上然后系统说明天中午就自动同意退款了我都没见到东西呢 "
+                           "我怕她里面寄的不是我那条 我卖的是内蒙正品680一条 能不能让平台等一下啊", "zh_CN")
+    assert not report["facts"].get("refund_paid")
+    assert report["scenario"] == "return_in_transit_deadline"
+    for draft in report["drafts"]:
+        assert "退款已经退给您" not in draft["text"] and "打开" not in draft["text"], draft["text"]
+
+
+def test_a_pickup_point_that_says_it_has_nothing_after_the_refund_is_traced_by_the_shop(engine):
+    analysis = engine.analyse("显示签收三天了 驿站说没有 儿童安全座椅1280 退款已经退了😭😭")
+    assert analysis.facts.signed_not_received and analysis.facts.refund_paid
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)] == ["carrier_after_refund"]
+
+
+@pytest.mark.parametrize("description", [
+    "卷发棒退回来上面缠的都是头发 还烫焦了一块 买家说质量问题不加热 我插电试了好好的 明显用了很多次 怎么跟她说",
+    "翡翠手镯 买家退回来碎成两截 买家说寄的时候包了好几层泡沫 快递说包装不合格不赔 3200块啊 现在买家还要我全退",
+])
+def test_a_scorch_mark_or_the_price_the_buyer_wants_back_is_no_refund_to_propose(engine, description):
+    assert "amount" not in engine.slots.extract(description)
+
+
+def test_a_dent_the_photos_show_the_buyer_made_is_disputed(engine):
+    analysis = engine.analyse("買家說寵物推車輪子壞掉要退 可是照片看起來是他自己撞到的 輪框整個凹進去 我覺得不是瑕疵欸")
+    assert analysis.facts.fault == "disputed"
+    assert engine.remedy_options(analysis.scenario, analysis.facts)[0].remedy == "quality_check"
