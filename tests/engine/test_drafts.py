@@ -1112,3 +1112,12 @@ def test_a_dent_the_photos_show_the_buyer_made_is_disputed(engine):
     analysis = engine.analyse("買家說寵物推車輪子壞掉要退 可是照片看起來是他自己撞到的 輪框整個凹進去 我覺得不是瑕疵欸")
     assert analysis.facts.fault == "disputed"
     assert engine.remedy_options(analysis.scenario, analysis.facts)[0].remedy == "quality_check"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_empty_box_is_an_item_left_out_not_someone_elses_goods(engine, locale):
+    report = engine.report("退回来个空盒子怎么办", locale)
+    for draft in report["drafts"]:
+        for said in ("不是本店发出的", "不是本店寄出的", "並非本訂單", "并非本订单", "拿错", "拿錯", "寄错了", "寄錯了",
+                     "what came back was an empty box"):
+            assert said not in draft["text"], draft["text"]
