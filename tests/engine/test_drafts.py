@@ -1121,3 +1121,12 @@ def test_an_empty_box_is_an_item_left_out_not_someone_elses_goods(engine, locale
         for said in ("不是本店发出的", "不是本店寄出的", "並非本訂單", "并非本订单", "拿错", "拿錯", "寄错了", "寄錯了",
                      "what came back was an empty box"):
             assert said not in draft["text"], draft["text"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_cancelled_shipment_is_said_as_shown_not_as_goods_never_sent(engine, locale):
+    report = engine.report("买家申请退货退款 然后自己把快递取消了 查单号显示已取消 过了两天又来催我退钱说东西早给快递了 汉服一套368", locale)
+    assert report["scenario"] == "shipment_cancelled"
+    for draft in report["drafts"]:
+        for said in ("还没有寄出", "還沒有寄出", "未寄出", "hasn't been sent"):
+            assert said not in draft["text"], draft["text"]
