@@ -52,10 +52,10 @@ _CUE_FACTS = ("offer_refused", "order_not_received", "return_named", "asks_to_re
               "no_return_needed", "return_cancelled")
 # Words that put what follows in the future ("还有一天就要超时自动退款了"), in the clause before a cue.
 # (not "手太快先按了同意退款" — too quick, in the past — nor 快递)
-_FUTURE = re.compile(r"要|将|会|能|可以|(?<![太手好赶])快(?![递件手])|马上|即将|还有|还剩|等|准备|打算|多久|明天|后天|明早|明晚|今晚|(?<![a-z])(will|about to|going to|soon)(?![a-z])")
+_FUTURE = re.compile(r"要|将|会|能|可以|(?<![太手好赶])快(?![递件手])|马上|即将|还有|还剩|等|准备|打算|多久|明天|后天|明早|明晚|今晚|到时候|到时|(?<![a-z])(will|about to|going to|soon)(?![a-z])")
 # What the merchant fears or supposes rather than tells ("我怕钱退了壶没到", "怕点了被平台判我输", "in case the
 # refund goes out"): in the clause just before a cue, it has not happened.
-_FEARED = re.compile(r"(?<!恐)怕|担心|万一|生怕|以免|免得|如果|要是|假如|(?<![a-z])(afraid|worried|worry|in case|if)(?![a-z])")
+_FEARED = re.compile(r"(?<!恐)怕|担心|万一|生怕|以免|免得|如果|要是|假如|不然|否则|要不然|(?<![a-z])(afraid|worried|worry|in case|if)(?![a-z])")
 # What a carrier said as a guess ("快递说可能丢件了", "courier says it's probably lost"): just after the cue.
 _GUESSED = re.compile(r"[^。!?,，]{0,4}(可能|也许|大概|估计|应该|或许|probably|maybe|might|may be|possibly)")
 # A cue asked about rather than told ("退款是原路返回吗？", "退款退了吗"): what follows it.

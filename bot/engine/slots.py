@@ -80,7 +80,8 @@ _NOT_A_PIECE = "".join(f"(?<!{verb})" for verb in ("凹了", "缺了", "掉了",
                                                      "碎成", "摔成", "裂成", "断成", "掰成", "压成"))
 _AMOUNTS = [
     re.compile(r"(?:扣除?|少退|deduct(?:ing)?)\s*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%a-z件个双])", re.I),   # "想扣40", "deduct 40"
-    re.compile(r"(?<![a-z])refund(?:ing)? (?:of |to |only |just )*([0-9]+(?:\.[0-9]{1,2})?)(?![0-9.%])", re.I),   # "refund 60 instead of 120"
+    # "refund 60 instead of 120" — not a count ("paid for 4 only 3 in the bag… should i refund 3"): two digits at least
+    re.compile(r"(?<![a-z])refund(?:ing)? (?:of |to |only |just )*([0-9]{2,}(?:\.[0-9]{1,2})?|[0-9]\.[0-9]{1,2})(?![0-9.%])", re.I),
     re.compile(r"(?:¥|￥|rmb|cny|人民币)\s*([0-9]+(?:,[0-9]{3})*(?:\.[0-9]{1,2})?)", re.I),
     # 块 is also a measure word ("两块砖头", "一块肥皂"): money only when nothing but punctuation or a
     # particle follows it, and not a piece of the goods ("凹了一块", "掉了两块漆")

@@ -1130,3 +1130,32 @@ def test_a_cancelled_shipment_is_said_as_shown_not_as_goods_never_sent(engine, l
     for draft in report["drafts"]:
         for said in ("还没有寄出", "還沒有寄出", "未寄出", "hasn't been sent"):
             assert said not in draft["text"], draft["text"]
+
+
+# ---- from a ninth blind review (32 fresh descriptions, 2026-11-30) ----------------------------------
+@pytest.mark.parametrize("description", [
+    "男士真皮公文包680 买家退货 物流在郑州中转场卡了3天没动 明天下午就自动退款了 能不能申请延长收货啊 不然钱退了包没回来",
+    "我今天查那个单号显示已取消寄件就是他自己取消了但是售后那边还显示退货中然后还有一天就到期了我怕到时候系统直接把钱退给他了衣服又没回来",
+])
+def test_a_refund_the_merchant_is_afraid_of_is_not_paid(engine, description):
+    analysis = engine.analyse(description)
+    assert not analysis.facts.refund_paid
+    assert "recover_after_refund" not in [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)]
+
+
+def test_a_carrier_and_a_buyer_blaming_each_other_leave_the_fault_unsure(engine):
+    analysis = engine.analyse("一箱绘本退货 到我这全泡水了 纸都粘在一起 快递说是买家自己包装没做防水不赔 买家说是快递的问题 我夹在中间")
+    assert analysis.facts.fault == "unsure"
+    assert [o.remedy for o in engine.remedy_options(analysis.scenario, analysis.facts)][0] == "damage_check"
+
+
+def test_signed_for_at_the_old_shop_and_nobody_knows_where_is_traced(engine):
+    analysis = engine.analyse("物流顯示已簽收 但是是寄到我們以前的店面 我們早就搬走了 香氛蠟燭三組 現在不知道東西在誰手上")
+    assert analysis.facts.signed_not_received and analysis.facts.fault == "shop"
+    assert engine.remedy_options(analysis.scenario, analysis.facts)[0].remedy == "trace_request"
+
+
+def test_a_count_after_refund_in_english_is_not_an_amount(engine):
+    assert "amount" not in engine.slots.extract("paid for 4 only 3 in the bag and the free pillow insert is missing too. "
+                                                 "should i refund 3 or what")
+    assert engine.slots.extract("can I refund 60 instead of 120")["amount"] == 60
