@@ -1159,3 +1159,11 @@ def test_a_count_after_refund_in_english_is_not_an_amount(engine):
     assert "amount" not in engine.slots.extract("paid for 4 only 3 in the bag and the free pillow insert is missing too. "
                                                  "should i refund 3 or what")
     assert engine.slots.extract("can I refund 60 instead of 120")["amount"] == 60
+
+
+def test_a_returned_unit_the_merchant_plugged_in_and_used_is_reported_as_tested(engine):
+    report = engine.report("买家说电饭煲不加热 原话“你们的东西质量太差了 插上电一点反应都没有” 退回来我们自己插电试了 "
+                           "煮了一锅饭好好的 感觉是他家插座问题 现在要不要给他退款", "zh_CN")
+    assert report["facts"].get("evidence") == ["tested"] and report["facts"].get("fault") == "disputed"
+    buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
+    assert "测试过，目前看是正常的" in buyer and "还不能确定" in buyer
