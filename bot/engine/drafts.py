@@ -111,12 +111,12 @@ _NOT_THE_DEADLINE = frozenset({DEADLINE_ONLY})
 WRONG_ITEM = "wrong_item_returned"
 MISSING = "missing_items"
 TRACKING_INVALID = "tracking_number_invalid"
+WRONG_ADDRESS = "wrong_return_address"
 DAMAGED = "damaged_in_transit"
 CANCELLED = "shipment_cancelled"
 RESALE = "resale_affected"
 _STALLED_AFTER_DAYS = 3      # days without a tracking update that make a parcel "stuck", not "on its way"
-_WATER = frozenset({"soaked", "packaging_wet"})
-WRONG_ADDRESS = "wrong_return_address"
+_WATER = frozenset({"soaked", "packaging_wet"})       # conditions that say water, not who let it in
 _ABOUT_THE_CONDITION = frozenset({"resale_affected", "quality_issue_return"})
 _NOTHING_OF_OURS = frozenset({"bricks", "empty_box", "rubbish"})
 QUALITY = "quality_issue_return"
@@ -239,11 +239,8 @@ class Engine:
         if facts.number_elsewhere and prediction.scenario not in (TRACKING_INVALID, WRONG_ADDRESS):
             # "单号查了收件人是别人": the number leads to someone else's parcel — nothing of the shop's came
             # back to be wrong, missing or waiting: the number is what to check (or where it went)
-            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
-            sure = max(dict(ranked).get(TRACKING_INVALID, 0.0), settings.min_confidence)
-            rest = tuple((s, p) for s, p in ranked if s != TRACKING_INVALID)
-            rest = tuple(sorted(rest, key=lambda a: a[0] != WRONG_ADDRESS))[:3]     # where it went: the other reading
-            prediction = Prediction(TRACKING_INVALID, round(sure, 4), rest, prediction.also)
+            prediction = _read_as(prediction, TRACKING_INVALID, settings.min_confidence,
+                                  then=WRONG_ADDRESS)        # where it went: the other reading
         if prediction.scenario in (WRONG_ITEM, MISSING) and facts.goods == "not_back" and not facts.received_instead \
                 and not facts.accessory and not facts.conditions:
             # "还在路上…我怕她里面寄的不是我那条": nothing has come back to be wrong or short yet
@@ -252,27 +249,19 @@ class Engine:
                 and facts.goods != "inspected" and not facts.conditions:
             # "约了上门取件三次快递员都没来…要仅退款": the return never left — the pickup case, whatever else
             # the words lean to (never a defect nobody reported)
-            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
-            sure = max(dict(ranked).get(CANCELLED, 0.0), settings.min_confidence)
-            prediction = Prediction(CANCELLED, round(sure, 4), tuple(a for a in ranked if a[0] != CANCELLED)[:3], prediction.also)
+            prediction = _read_as(prediction, CANCELLED, settings.min_confidence)
         if facts.return_cancelled and not facts.pickup_failed and prediction.scenario == DEADLINE_ONLY:
             # "cancelled the return pickup twice … the deadline is tomorrow": nothing is on its way
-            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
-            prediction = Prediction(CANCELLED, round(max(dict(ranked).get(CANCELLED, 0.0), settings.min_confidence), 4),
-                                    tuple(a for a in ranked if a[0] != CANCELLED)[:3], prediction.also)
+            prediction = _read_as(prediction, CANCELLED, settings.min_confidence)
         if prediction.scenario == DAMAGED and facts.fault == "buyer":
             # "买家就包了一层泡沫袋 快递说包装不合格不赔": broken by the buyer's packing — settled with the
             # buyer as goods that can't be resold, not claimed from a carrier that refused
-            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
-            prediction = Prediction(RESALE, round(max(dict(ranked).get(RESALE, 0.0), settings.min_confidence), 4),
-                                    tuple(a for a in ranked if a[0] != RESALE)[:3], prediction.also)
+            prediction = _read_as(prediction, RESALE, settings.min_confidence)
         if prediction.scenario == DEADLINE_ONLY and facts.goods == "not_back" and (
                 (facts.stall_days or 0) >= _STALLED_AFTER_DAYS or facts.stall_long):
             # "stuck in transit 6 days no updates and the window closes tomorrow": a parcel to trace (and
             # the time extended), not one simply on its way
-            ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
-            prediction = Prediction(STALLED, round(max(dict(ranked).get(STALLED, 0.0), settings.min_confidence), 4),
-                                    tuple(a for a in ranked if a[0] != STALLED)[:3], prediction.also)
+            prediction = _read_as(prediction, STALLED, settings.min_confidence)
         if facts.order_not_received and not facts.return_named and prediction.scenario != UNKNOWN:
             # the buyer never got the order, and no return is spoken of: the shop's delivery, not a return
             others = [(s, p) for s, p in prediction.alternatives if s != UNKNOWN][:2]
@@ -529,6 +518,17 @@ def _counted(shown: object, quantity: object, named: dict[str, object], locale: 
 def _first(ranked: tuple[tuple[str, float], ...], scenario: str) -> tuple[tuple[str, float], ...]:
     """`scenario` (with its probability in `ranked`, else 0), then the others in their order."""
     return (next((a for a in ranked if a[0] == scenario), (scenario, 0.0)), *(a for a in ranked if a[0] != scenario))
+
+
+def _read_as(prediction: Prediction, scenario: str, floor: float, then: str | None = None) -> Prediction:
+    """The case is `scenario`, as sure as the reading ranked it but at least `floor` (so it is drafted, not
+    asked about); the readings it displaced follow, `then` first when it is among them."""
+    ranked = ((prediction.scenario, prediction.confidence), *prediction.alternatives)
+    sure = max(dict(ranked).get(scenario, 0.0), floor)
+    rest = [a for a in ranked if a[0] != scenario]
+    if then is not None:
+        rest.sort(key=lambda a: a[0] != then)
+    return Prediction(scenario, round(sure, 4), tuple(rest[:3]), prediction.also)
 
 
 def _asked_first(prediction: Prediction, scenario: str, ask: float) -> Prediction:

@@ -60,8 +60,9 @@ _FEARED = re.compile(r"(?<!恐)怕|担心|万一|生怕|以免|免得|如果|要
 _GUESSED = re.compile(r"[^。!?,，]{0,4}(可能|也许|大概|估计|应该|或许|probably|maybe|might|may be|possibly)")
 # A cue asked about rather than told ("退款是原路返回吗？", "退款退了吗"): what follows it.
 _ASKED = re.compile(r"\s*(吗|嘛|么|没有?[?？]|[?？]|就行|就好|就可以|怎么办|咋办|怎么整|怎么弄|那怎么办)")
-# Just after a part: the merchant says it is there ("充电仓在 但是少了右耳", "数据线有，说明书没有").
+# Just before a condition: the merchant denies it where it is named ("买家说一次没用过", "有没有穿过").
 _DENIED_BEFORE = re.compile(r"(没有?|未|从没|并没|不是|无)\s*$|\b(not|never|no|without)\s+$|n't\s+$")
+# Just after a part: the merchant says it is faulty ("左耳没声音", "背带断了") or there ("充电仓在 但是少了右耳").
 _FAULTY = re.compile(r"\s*(也|都|还)?(没声音|没有声音|没声|不响|有杂音|杂音|坏了|坏的|是坏的|不亮|断了|断掉|裂了|不能用|用不了|失灵|接触不良)")
 _PRESENT = re.compile(r"\s*(也|都|倒是|还|是)?(在|有)(的)?(?=$|[\s，。,.!！；;]|但|可|不过|就)")
 # What the shop sold ("我们卖的是帆布鞋", "原本是个扫地机器人", "we sell 925 silver earrings"): the item named right after.

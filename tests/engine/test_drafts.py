@@ -1167,3 +1167,18 @@ def test_a_returned_unit_the_merchant_plugged_in_and_used_is_reported_as_tested(
     assert report["facts"].get("evidence") == ["tested"] and report["facts"].get("fault") == "disputed"
     buyer = next(d["text"] for d in report["drafts"] if d["audience"] == "buyer")
     assert "测试过，目前看是正常的" in buyer and "还不能确定" in buyer
+
+
+# ---- from reading the drafts once more, as the buyer (2026-11-30, later) ----------------------------
+def test_a_refund_without_the_goods_is_the_merchants_offer_or_the_buyers_demand_as_said(engine):
+    offer = engine.analyse("buyer says the kettle leaks, I tested it and yeah it does leak, happy to refund without her sending it back").facts
+    assert offer.no_return_needed and not offer.refund_without_return
+    demand = engine.analyse("the courier never showed up for the pickup and now she says I should just refund her").facts
+    assert demand.refund_without_return and not demand.no_return_needed
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_platform_note_on_a_failed_pickup_speaks_to_the_buyer_it_is_shown_to(engine, locale):
+    report = engine.report("上门取件约了三次都没取成 买家说快递员不来", locale)
+    note = next(d["text"] for d in report["drafts"] if d["audience"] == "platform")
+    assert note.startswith(("您", "Your")) and "用户" not in note and "買家" not in note and "buyer" not in note, note
